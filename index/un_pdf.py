@@ -1,0 +1,179 @@
+"""Parse a United Nations treaty PDF (resolution + annexed convention + notes).
+
+Layout handled: a resolution before the annex; "Annex" and the convention title;
+"Preamble"; "Chapter N" and "Article N" headings with their titles on the next line
+(one heading printed "Article 13."); numbered paragraphs, points and sub-points;
+flush-left text closing a list; the testimonium ("IN WITNESS WHEREOF ..."); a
+footnote; a second annex of interpretative notes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+from .model import Article, Division, Document, Note, Treaty
+from .pdf_layout import Block, dehyphenate, mend_spacing, read_pdf, word_counts
+from .structure import ArticleBuilder
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The words a language version prints in its headings."""
+
+    article: str = "Article"
+    chapter: str = "Chapter"
+    annex: str = "Annex"
+    preamble: str = "Preamble"
+    testimonium: str = "IN WITNESS WHEREOF"
+
+
+@dataclass
+class UnPdfResult:
+    """What one UN PDF holds: the treaty and the adopting resolution."""
+
+    treaty: Treaty
+    resolution: Document | None
+    pages: int
+    article_pages: dict[str, int] = field(default_factory=dict)
+
+
+def parse_un_pdf(path: Path, *, treaty_id: str, language: str, short_title: str,
+                 headings: Headings = Headings()) -> UnPdfResult:
+    """Parse a UN-layout PDF into a Treaty (and its resolution, if one precedes the annex)."""
+    pdf = read_pdf(path)
+    counts = word_counts([ln.text for b in pdf.blocks for ln in b.lines])
+
+    def text(block: Block, start: int = 0) -> str:
+        return mend_spacing(dehyphenate(block.text(start), counts), counts)
+
+    blocks = pdf.blocks
+    art_re = re.compile(rf"^{re.escape(headings.article)}\s+(\d+)\s*\.?$", re.I)
+    chap_re = re.compile(rf"^{re.escape(headings.chapter)}\s+([IVXLC]+)\s*\.?$", re.I)
+    annex_re = re.compile(rf"^{re.escape(headings.annex)}\b", re.I)
+
+    annexes = [i for i, b in enumerate(blocks) if annex_re.match(b.first_line)]
+    if not annexes:
+        raise CorpusError(path, f"no '{headings.annex}' heading found: not a UN resolution with an annexed treaty")
+    start = annexes[0]
+    resolution = _resolution(path, treaty_id, [text(b) for b in blocks[:start]])
+
+    # Title: rest of the "Annex" block plus following blocks up to "Preamble".
+    i = start
+    title_parts = [text(blocks[i])[len(headings.annex):].strip()]
+    i += 1
+    while i < len(blocks) and not _is_heading(blocks[i].first_line, headings.preamble) \
+            and not chap_re.match(blocks[i].first_line) and not art_re.match(blocks[i].first_line):
+        title_parts.append(text(blocks[i]))
+        i += 1
+    title = " ".join(p for p in title_parts if p)
+    treaty = Treaty(treaty_id, language, title, short_title, str(path))
+
+    if i < len(blocks) and _is_heading(blocks[i].first_line, headings.preamble):
+        i += 1
+        while i < len(blocks) and not chap_re.match(blocks[i].first_line) and not art_re.match(blocks[i].first_line):
+            treaty.preamble.append(text(blocks[i]))
+            i += 1
+
+    article_pages: dict[str, int] = {}
+    builder: ArticleBuilder | None = None
+    article: Article | None = None
+    chapter: str | None = None
+    footnote_refs: list[str] = []
+
+    def close_article() -> None:
+        if article is not None and builder is not None:
+            article.provisions = builder.provisions
+
+    while i < len(blocks):
+        block = blocks[i]
+        first = block.first_line
+        if (m := chap_re.match(first)):
+            close_article()
+            article, builder = None, None
+            chapter = m.group(1).upper()
+            name, i = _heading_title(blocks, i, text)
+            treaty.divisions.append(Division("chapter", chapter, name))
+            continue
+        if (m := art_re.match(first)):
+            close_article()
+            number = m.group(1)
+            _check_sequence(path, treaty, number, block.page)
+            name, i = _heading_title(blocks, i, text)
+            article = Article(number, name, chapter=chapter, source_page=block.page)
+            builder = ArticleBuilder()
+            treaty.articles.append(article)
+            article_pages[number] = block.page
+            continue
+        if first.upper().startswith(headings.testimonium.upper()):
+            close_article()
+            article, builder = None, None
+            treaty.final_clause.append(text(block))
+            footnote_refs += [r for ln in block.lines for r in ln.footnote_refs]
+            i += 1
+            continue
+        if annex_re.match(first):
+            close_article()
+            article, builder = None, None
+            treaty.notes = _notes(blocks[i + 1:], text)
+            break
+        if builder is None:
+            raise CorpusError(path, f"text outside any article: {first[:60]!r}", page=block.page)
+        builder.add(text(block), block.indented)
+        footnote_refs += [r for ln in block.lines for r in ln.footnote_refs]
+        i += 1
+    close_article()
+    treaty.footnotes = [pdf.footnotes[r] for r in footnote_refs if r in pdf.footnotes]
+    if not treaty.articles:
+        raise CorpusError(path, f"no '{headings.article} N' headings found after the annex")
+    return UnPdfResult(treaty, resolution, pdf.pages, article_pages)
+
+
+def _is_heading(line: str, word: str) -> bool:
+    return line.strip().rstrip(".").lower() == word.lower()
+
+
+def _heading_title(blocks: list[Block], i: int, text) -> tuple[str, int]:
+    """Title printed under a heading: the heading block's other lines, else the next block."""
+    block = blocks[i]
+    if len(block.lines) > 1:
+        return text(block, 1), i + 1
+    if i + 1 < len(blocks):
+        return text(blocks[i + 1]), i + 2
+    return "", i + 1
+
+
+def _check_sequence(path: Path, treaty: Treaty, number: str, page: int) -> None:
+    expected = len(treaty.articles) + 1
+    if int(number) != expected:
+        seen = {a.number for a in treaty.articles}
+        what = "repeats" if number in seen else "skips"
+        raise CorpusError(path, f"article numbering {what}: found Article {number}, expected Article {expected}", page=page)
+
+
+def _resolution(path: Path, treaty_id: str, paragraphs: list[str]) -> Document | None:
+    if not paragraphs:
+        return None
+    title_at = next((k for k, p in enumerate(paragraphs) if re.match(r"^\d+/\d+\.\s", p)), 0)
+    title = paragraphs[title_at]
+    return Document(f"{treaty_id}/resolution", title, str(path), paragraphs)
+
+
+def _notes(blocks: list[Block], text) -> list[Note]:
+    """The annex of interpretative notes: a heading naming articles, then numbered paragraphs."""
+    notes: list[Note] = []
+    title_done = False
+    for block in blocks:
+        body = text(block)
+        if re.match(r"^\d+\.\s", body):
+            title_done = True
+            if notes:
+                notes[-1].paragraphs.append(body)
+            continue
+        if not title_done and not re.match(r"^Articles?\s+\d", body):
+            continue  # the annex's own title
+        title_done = True
+        articles = re.findall(r"\d+", body.split(",")[0])
+        notes.append(Note(str(len(notes) + 1), body, articles, []))
+    return notes
