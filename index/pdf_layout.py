@@ -32,6 +32,7 @@ class Line:
     bold: bool
     text: str
     footnote_refs: list[str] = field(default_factory=list)
+    source_line: int | None = None  # for text files: 1-based line number
 
 
 @dataclass
@@ -39,11 +40,16 @@ class Block:
     """Consecutive lines that form one printed paragraph or heading."""
 
     lines: list[Line]
-    indented: bool  # first line starts right of the page's text margin
+    indented: bool | None  # first line starts right of the page's text margin; None if unknown
 
     @property
     def page(self) -> int:
         return self.lines[0].page
+
+    def where(self) -> dict:
+        """Location keywords for CorpusError: page for PDFs, line for text files."""
+        first = self.lines[0]
+        return {"line": first.source_line} if first.source_line is not None else {"page": first.page}
 
     @property
     def first_line(self) -> str:

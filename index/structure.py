@@ -14,7 +14,7 @@ from .model import Provision
 
 ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
 _MARKER = re.compile(
-    r"^(?P<marker>(?P<num>\d{1,3})\.|\((?P<pl>[a-z]{1,4})\)|(?P<cl>[a-z]{1,4})\)|(?P<dl>[a-z]{1,4})\.|(?P<dash>[–—-]))\s+(?P<rest>.*)$",
+    r"^(?P<marker>(?P<num>\d{1,3})\.|\((?P<pl>[a-z]{1,4})\)|(?P<cl>[a-z]{1,4})\)|(?P<dl>[a-z]{1,4})\.|(?P<dash>[–—-]))(?:\s+|$|(?=[A-Z“])|(?<=\))(?=[a-z]))(?P<rest>.*)$",
     re.S,
 )
 
@@ -45,7 +45,9 @@ def split_marker(text: str) -> Marker | None:
 
 
 def _next_letter(letter: str | None) -> str:
-    return "a" if letter is None else chr(ord(letter) + 1)
+    if letter is None:
+        return "a"
+    return chr(ord(letter) + 1) if len(letter) == 1 else ""
 
 
 def _next_roman(roman: str | None) -> str:

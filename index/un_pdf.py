@@ -48,21 +48,32 @@ def parse_un_pdf(path: Path, *, treaty_id: str, language: str, short_title: str,
     def text(block: Block, start: int = 0) -> str:
         return mend_spacing(dehyphenate(block.text(start), counts), counts)
 
-    blocks = pdf.blocks
-    art_re = re.compile(rf"^{re.escape(headings.article)}\s+(\d+)\s*\.?$", re.I)
-    chap_re = re.compile(rf"^{re.escape(headings.chapter)}\s+([IVXLC]+)\s*\.?$", re.I)
-    annex_re = re.compile(rf"^{re.escape(headings.annex)}\b", re.I)
+    return parse_un_blocks(path, pdf.blocks, pdf.footnotes, text, pdf.pages,
+                           treaty_id=treaty_id, language=language, short_title=short_title, headings=headings)
 
-    annexes = [i for i, b in enumerate(blocks) if annex_re.match(b.first_line)]
-    if not annexes:
-        raise CorpusError(path, f"no '{headings.annex}' heading found: not a UN resolution with an annexed treaty")
-    start = annexes[0]
+
+def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], text, pages: int, *,
+                    treaty_id: str, language: str, short_title: str, headings: Headings) -> UnPdfResult:
+    """Build the treaty from printed blocks in UN layout (from a PDF or a text file)."""
+    tail = r"\s*(?:[.:—–-]\s*(?P<title>\S.*)|\.?)$"
+    art_re = re.compile(rf"^{re.escape(headings.article)}\s+(\d+){tail}", re.I)
+    chap_re = re.compile(rf"^{re.escape(headings.chapter)}\s+([IVXLC]+){tail}", re.I)
+    annex_re = re.compile(rf"^{re.escape(headings.annex)}\b", re.I)
+    first_heading = next((k for k, b in enumerate(blocks)
+                          if chap_re.match(b.first_line) or art_re.match(b.first_line)
+                          or _is_heading(b.first_line, headings.preamble)), None)
+    if first_heading is None:
+        raise CorpusError(path, f"no '{headings.article} N' headings found: not a treaty text")
+    annexes = [k for k, b in enumerate(blocks[:first_heading]) if annex_re.match(b.first_line)]
+    start = annexes[0] if annexes else first_heading
     resolution = _resolution(path, treaty_id, [text(b) for b in blocks[:start]])
 
     # Title: rest of the "Annex" block plus following blocks up to "Preamble".
     i = start
-    title_parts = [text(blocks[i])[len(headings.annex):].strip()]
-    i += 1
+    title_parts = []
+    if annexes:
+        title_parts.append(text(blocks[i])[len(headings.annex):].strip(" .:"))
+        i += 1
     while i < len(blocks) and not _is_heading(blocks[i].first_line, headings.preamble) \
             and not chap_re.match(blocks[i].first_line) and not art_re.match(blocks[i].first_line):
         title_parts.append(text(blocks[i]))
@@ -93,14 +104,14 @@ def parse_un_pdf(path: Path, *, treaty_id: str, language: str, short_title: str,
             close_article()
             article, builder = None, None
             chapter = m.group(1).upper()
-            name, i = _heading_title(blocks, i, text)
+            name, i = _heading_title(blocks, i, text, m.group("title"))
             treaty.divisions.append(Division("chapter", chapter, name))
             continue
         if (m := art_re.match(first)):
             close_article()
             number = m.group(1)
-            _check_sequence(path, treaty, number, block.page)
-            name, i = _heading_title(blocks, i, text)
+            _check_sequence(path, treaty, number, block)
+            name, i = _heading_title(blocks, i, text, m.group("title"))
             article = Article(number, name, chapter=chapter, source_page=block.page)
             builder = ArticleBuilder()
             treaty.articles.append(article)
@@ -119,24 +130,26 @@ def parse_un_pdf(path: Path, *, treaty_id: str, language: str, short_title: str,
             treaty.notes = _notes(blocks[i + 1:], text)
             break
         if builder is None:
-            raise CorpusError(path, f"text outside any article: {first[:60]!r}", page=block.page)
+            raise CorpusError(path, f"text outside any article: {first[:60]!r}", **block.where())
         builder.add(text(block), block.indented)
         footnote_refs += [r for ln in block.lines for r in ln.footnote_refs]
         i += 1
     close_article()
-    treaty.footnotes = [pdf.footnotes[r] for r in footnote_refs if r in pdf.footnotes]
+    treaty.footnotes = [footnotes[r] for r in footnote_refs if r in footnotes]
     if not treaty.articles:
-        raise CorpusError(path, f"no '{headings.article} N' headings found after the annex")
-    return UnPdfResult(treaty, resolution, pdf.pages, article_pages)
+        raise CorpusError(path, f"no '{headings.article} N' headings found")
+    return UnPdfResult(treaty, resolution, pages, article_pages)
 
 
 def _is_heading(line: str, word: str) -> bool:
     return line.strip().rstrip(".").lower() == word.lower()
 
 
-def _heading_title(blocks: list[Block], i: int, text) -> tuple[str, int]:
-    """Title printed under a heading: the heading block's other lines, else the next block."""
+def _heading_title(blocks: list[Block], i: int, text, inline: str | None) -> tuple[str, int]:
+    """Title printed under a heading: inline after it, its block's other lines, else the next block."""
     block = blocks[i]
+    if inline:
+        return inline.strip(), i + 1
     if len(block.lines) > 1:
         return text(block, 1), i + 1
     if i + 1 < len(blocks):
@@ -144,12 +157,12 @@ def _heading_title(blocks: list[Block], i: int, text) -> tuple[str, int]:
     return "", i + 1
 
 
-def _check_sequence(path: Path, treaty: Treaty, number: str, page: int) -> None:
+def _check_sequence(path: Path, treaty: Treaty, number: str, block: Block) -> None:
     expected = len(treaty.articles) + 1
     if int(number) != expected:
         seen = {a.number for a in treaty.articles}
         what = "repeats" if number in seen else "skips"
-        raise CorpusError(path, f"article numbering {what}: found Article {number}, expected Article {expected}", page=page)
+        raise CorpusError(path, f"article numbering {what}: found Article {number}, expected Article {expected}", **block.where())
 
 
 def _resolution(path: Path, treaty_id: str, paragraphs: list[str]) -> Document | None:
@@ -171,9 +184,10 @@ def _notes(blocks: list[Block], text) -> list[Note]:
             if notes:
                 notes[-1].paragraphs.append(body)
             continue
-        if not title_done and not re.match(r"^Articles?\s+\d", body):
+        if not title_done and not re.search(r"\bArticles?\s+\d", body):
             continue  # the annex's own title
         title_done = True
-        articles = re.findall(r"\d+", body.split(",")[0])
+        named = re.search(r"\bArticles?\s+(.*)", body)
+        articles = re.findall(r"\d+", (named.group(1) if named else body).split(",")[0])
         notes.append(Note(str(len(notes) + 1), body, articles, []))
     return notes

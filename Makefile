@@ -1,0 +1,28 @@
+# Two commands for a newcomer: `make app` (set up, build what is missing, start the app)
+# and `make test` (set up, run the test suite). Everything else is a helper of those two.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: app test install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+app: install
+	$(PY) app.py
+
+test: install
+	@# The generated-PDF tests typeset with DejaVu; install it where the machine lacks it.
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

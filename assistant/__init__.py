@@ -1,0 +1,1 @@
+"""Retrieval and cited answers over the treaty corpus (see issue: cited retrieval)."""

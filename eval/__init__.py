@@ -1,0 +1,1 @@
+"""Retrieval-accuracy evaluation (see issue: retrieval eval suite)."""
