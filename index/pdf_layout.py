@@ -105,46 +105,41 @@ def _page_fragments(page) -> list[_Frag]:
 
 
 def _group_lines(frags: list[_Frag], page_no: int) -> list[Line]:
-    """Group fragments into lines by baseline; small digits become footnote references."""
+    """Group fragments into lines by baseline; raised small digits become footnote references."""
     visible = [f for f in frags if f.text.strip()]
     if not visible:
         return []
-    body_size = max(set(round(f.size, 1) for f in visible), key=lambda s: sum(len(f.text) for f in visible if round(f.size, 1) == s))
+    chars: dict[float, int] = {}
+    for f in visible:
+        chars[round(f.size, 1)] = chars.get(round(f.size, 1), 0) + len(f.text)
+    typical = max(chars, key=chars.__getitem__)
+    small = [f for f in visible if f.text.strip().isdigit() and f.size < 0.75 * typical]
     rows: list[list[_Frag]] = []
-    for f in sorted(frags, key=lambda f: (-f.y, f.x)):
-        if rows and abs(rows[-1][0].y - f.y) <= max(2.0, 0.35 * f.size) and not _is_superscript(f, rows[-1]):
-            rows[-1].append(f)
-        elif rows and _is_superscript(f, rows[-1]):
+    for f in sorted((f for f in frags if f not in small), key=lambda f: (-f.y, f.x)):
+        if rows and abs(rows[-1][0].y - f.y) <= max(2.0, 0.35 * f.size):
             rows[-1].append(f)
         else:
             rows.append([f])
+    refs: dict[int, list[str]] = {}
+    for f in small:
+        # A superscript sits a little above the baseline of the line it belongs to.
+        near = [(f.y - row[0].y, k) for k, row in enumerate(rows)
+                if any(r.text.strip() for r in row) and -1.0 <= f.y - row[0].y <= 0.8 * max(r.size for r in row)]
+        if near:
+            refs.setdefault(min(near)[1], []).append(f.text.strip())
+        else:
+            rows.append([f])
     lines: list[Line] = []
-    for row in rows:
+    for k, row in enumerate(rows):
         row.sort(key=lambda f: f.x)
         main = [f for f in row if f.text.strip()]
         if not main:
             continue
-        size = max(f.size for f in main)
-        refs: list[str] = []
-        parts: list[str] = []
-        for f in row:
-            if f.text.strip().isdigit() and f.size < 0.75 * size and parts:
-                refs.append(f.text.strip())  # superscript footnote marker: kept apart, not text
-                continue
-            parts.append(f.text)
-        text = "".join(parts)
-        if not text.strip():
-            # a line holding only a superscript digit (the footnote's own number)
-            text = "".join(f.text for f in row)
-        first = next(f for f in row if f.text.strip())
-        lines.append(Line(page_no, first.x, first.y, size, first.bold, text, refs))
-    _ = body_size
+        first = main[0]
+        lines.append(Line(page_no, first.x, first.y, max(f.size for f in main), first.bold,
+                          "".join(f.text for f in row), refs.get(k, [])))
+    lines.sort(key=lambda ln: -ln.y)
     return lines
-
-
-def _is_superscript(f: _Frag, row: list[_Frag]) -> bool:
-    top = row[0]
-    return f.text.strip().isdigit() and f.size < 0.75 * top.size and 0 < f.y - top.y <= 0.6 * top.size
 
 
 def read_pdf(path: Path) -> PdfText:
@@ -188,12 +183,12 @@ def _footnotes(lines: list[Line]) -> dict[str, str]:
     current = None
     for ln in lines:
         m = re.match(r"^\s*(\d+)\s+(.*)$", ln.text)
-        if m and (ln.footnote_refs or m.group(1) not in notes):
+        if ln.footnote_refs:  # the footnote's own raised number opens it
+            current = ln.footnote_refs[0]
+            notes[current] = [ln.text]
+        elif m and m.group(1) not in notes:
             current = m.group(1)
             notes[current] = [m.group(2)]
-        elif ln.text.strip().isdigit():
-            current = ln.text.strip()
-            notes[current] = []
         elif current is not None:
             notes[current].append(ln.text)
     return {k: join_lines(v) for k, v in notes.items()}

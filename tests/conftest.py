@@ -1,0 +1,31 @@
+"""Shared fixtures: the real shared corpus, loaded once per test session."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/oracle.py
+
+from index import config  # noqa: E402
+from index.corpus import Corpus, load_corpus  # noqa: E402
+
+CORPUS = config.corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not (CORPUS / "A_RES_79_243-en.pdf").exists():
+        pytest.fail(f"shared corpus not found at {CORPUS} (set TREATY_QA_CORPUS_DIR)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_dir, tmp_path_factory) -> Corpus:
+    return load_corpus(corpus_dir, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def un(corpus):
+    return corpus.get("un-cybercrime-2024", "en")
