@@ -120,7 +120,7 @@ def _parse_cached(key: tuple) -> tuple[Treaty, Document | None]:
         result = parse_un_pdf(path, treaty_id=treaty_id, language=language, short_title=short_title, headings=headings)
         return result.treaty, result.resolution
     text = read_text(path)
-    if re.search(r"^###\s*(Article|Artikel)\s+\d", text, re.M):
+    if re.search(r"^###\s*(Article|Artikel)\s+\d+\s*$", text, re.M):
         return parse_laws_markdown(path, treaty_id=treaty_id, language=language, short_title=short_title), None
     headings = un_pdf_headings(language) or Headings()
     result = parse_un_blocks(path, read_text_blocks(path), {}, lambda b, start=0: b.text(start), 0,

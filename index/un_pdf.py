@@ -65,15 +65,15 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
     if first_heading is None:
         raise CorpusError(path, f"no '{headings.article} N' headings found: not a treaty text")
     annexes = [k for k, b in enumerate(blocks[:first_heading]) if annex_re.match(b.first_line)]
-    start = annexes[0] if annexes else first_heading
-    resolution = _resolution(path, treaty_id, [text(b) for b in blocks[:start]])
-
-    # Title: rest of the "Annex" block plus following blocks up to "Preamble".
-    i = start
-    title_parts = []
     if annexes:
-        title_parts.append(text(blocks[i])[len(headings.annex):].strip(" .:"))
+        # A resolution before the annex; the title is the rest of the "Annex" block and what follows.
+        i = annexes[0]
+        resolution = _resolution(path, treaty_id, [text(b) for b in blocks[:i]])
+        title_parts = [text(blocks[i])[len(headings.annex):].strip(" .:")]
         i += 1
+    else:
+        # A bare treaty text: whatever precedes the first heading is its title.
+        i, resolution, title_parts = 0, None, []
     while i < len(blocks) and not _is_heading(blocks[i].first_line, headings.preamble) \
             and not chap_re.match(blocks[i].first_line) and not art_re.match(blocks[i].first_line):
         title_parts.append(text(blocks[i]))
@@ -129,6 +129,10 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
             article, builder = None, None
             treaty.notes = _notes(blocks[i + 1:], text)
             break
+        if builder is None and treaty.final_clause:
+            treaty.final_clause.append(text(block))  # "DONE at ..." and the like after the testimonium
+            i += 1
+            continue
         if builder is None:
             raise CorpusError(path, f"text outside any article: {first[:60]!r}", **block.where())
         builder.add(text(block), block.indented)
