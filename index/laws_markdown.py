@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import CorpusError
 from .model import Article, Division, Treaty
-from .structure import ArticleBuilder
+from .structure import ArticleBuilder, numbering_problem
 from .text_layout import read_text
 
 _HEADING = re.compile(
@@ -113,7 +113,8 @@ def _parse_part(path: Path, lines: list[_Line], treaty_id: str, language: str, s
             in_preamble = False
             if kind == "article":
                 close()
-                _check_sequence(path, treaty, num, ln.number)
+                if (problem := numbering_problem([a.number for a in treaty.articles], num)):
+                    raise CorpusError(path, problem, line=ln.number)
                 article = Article(num, "", chapter=chapter, section=section, subsection=title)
                 builder = ArticleBuilder()
                 treaty.articles.append(article)
@@ -149,11 +150,3 @@ def _parse_part(path: Path, lines: list[_Line], treaty_id: str, language: str, s
     if not treaty.articles:
         raise CorpusError(path, f"no article headings found in the {language!r} part")
     return treaty
-
-
-def _check_sequence(path: Path, treaty: Treaty, number: str, line: int) -> None:
-    expected = len(treaty.articles) + 1
-    if not number.isdigit() or int(number) != expected:
-        seen = {a.number for a in treaty.articles}
-        what = "repeats" if number in seen else "skips"
-        raise CorpusError(path, f"article numbering {what}: found Article {number}, expected Article {expected}", line=line)

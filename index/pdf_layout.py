@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError
+from .structure import split_marker
 
 # Fractions of page height outside which text is a running header or footer.
 HEADER_ZONE = 0.905
@@ -228,12 +229,9 @@ def _blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
-MARKER = re.compile(r"^\s*(\d{1,3}\.|\([a-z]{1,4}\)|[a-z]{1,4}\)|[a-z]{1,4}\.)\s")
-
-
 def starts_with_marker(text: str) -> bool:
     """True if the text opens with a paragraph or point marker ("1.", "(a)", "a)", "ii.")."""
-    return bool(MARKER.match(text))
+    return split_marker(text.strip()) is not None
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -44,6 +44,15 @@ def split_marker(text: str) -> Marker | None:
     return Marker(m.group("marker"), token, "letter-or-roman", m.group("rest"))
 
 
+def numbering_problem(seen: list[str], number: str) -> str | None:
+    """Why `number` cannot be the next article after `seen` (repeats or skips), or None."""
+    expected = len(seen) + 1
+    if number.isdigit() and int(number) == expected:
+        return None
+    what = "repeats" if number in seen else "skips"
+    return f"article numbering {what}: found Article {number}, expected Article {expected}"
+
+
 def _next_letter(letter: str | None) -> str:
     if letter is None:
         return "a"

@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import CorpusError
 from .model import Article, Division, Document, Note, Treaty
 from .pdf_layout import Block, dehyphenate, mend_spacing, read_pdf, word_counts
-from .structure import ArticleBuilder
+from .structure import ArticleBuilder, numbering_problem
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
         if (m := art_re.match(first)):
             close_article()
             number = m.group(1)
-            _check_sequence(path, treaty, number, block)
+            if (problem := numbering_problem([a.number for a in treaty.articles], number)):
+                raise CorpusError(path, problem, **block.where())
             name, i = _heading_title(blocks, i, text, m.group("title"))
             article = Article(number, name, chapter=chapter, source_page=block.page)
             builder = ArticleBuilder()
@@ -160,13 +161,6 @@ def _heading_title(blocks: list[Block], i: int, text, inline: str | None) -> tup
         return text(blocks[i + 1]), i + 2
     return "", i + 1
 
-
-def _check_sequence(path: Path, treaty: Treaty, number: str, block: Block) -> None:
-    expected = len(treaty.articles) + 1
-    if int(number) != expected:
-        seen = {a.number for a in treaty.articles}
-        what = "repeats" if number in seen else "skips"
-        raise CorpusError(path, f"article numbering {what}: found Article {number}, expected Article {expected}", **block.where())
 
 
 def _resolution(path: Path, treaty_id: str, paragraphs: list[str]) -> Document | None:
