@@ -167,6 +167,11 @@ class Document:
     title: str
     source: str
     paragraphs: list[str]
+    symbol: str = ""  # e.g. "A/RES/79/243": the short name used in pinpoint labels
+
+    def operative(self, number: str) -> str | None:
+        """The operative paragraph printed "N. ...", or None."""
+        return next((p for p in self.paragraphs if p.startswith(f"{number}. ")), None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .model import Article, Citation, Note, Treaty
+from .model import Article, Citation, Document, Note, Treaty
 
 
 def _title(short_title: str, language: str) -> str:
@@ -74,8 +74,40 @@ def note_citation(treaty: Treaty, note: Note) -> Citation:
     )
 
 
+def preamble_citation(treaty: Treaty) -> Citation:
+    """Citation of the preamble as a whole."""
+    return Citation(id=f"{treaty.id}/{treaty.language}/preamble", treaty=treaty.id, language=treaty.language,
+                    label=f"{_title(treaty.short_title, treaty.language)}, Preamble", text="\n\n".join(treaty.preamble))
+
+
+def chapter_citation(treaty: Treaty, number: str) -> Citation:
+    """Citation of a chapter: its heading and the articles under it, verbatim."""
+    chapter = next(c for c in treaty.chapters if c.number == number)
+    parts = [f"Chapter {chapter.number}. {chapter.name}"]
+    for a in treaty.articles:
+        if a.chapter == number:
+            parts += [f"Article {a.number}. {a.title}", *a.blocks()]
+    return Citation(id=f"{treaty.id}/{treaty.language}/chapter-{number}", treaty=treaty.id,
+                    language=treaty.language, label=f"{_title(treaty.short_title, treaty.language)}, Chapter {number}",
+                    text="\n\n".join(parts))
+
+
+def document_citations(doc: Document) -> Iterator[Citation]:
+    """The adopting resolution as a whole and each of its operative paragraphs."""
+    treaty_id = doc.id.split("/")[0]
+    yield Citation(id=doc.id, treaty=treaty_id, language="en", label=f"{doc.symbol}", text="\n\n".join(doc.paragraphs))
+    for p in doc.paragraphs:
+        if (m := re.match(r"^(\d+)\. ", p)):
+            yield Citation(id=f"{doc.id}/para-{m.group(1)}", treaty=treaty_id, language="en",
+                           label=f"{doc.symbol}, para. {m.group(1)}", text=p, paragraph=m.group(1))
+
+
 def citations(treaty: Treaty) -> Iterator[Citation]:
-    """Every citable node of a treaty: each article, each numbered provision, each note."""
+    """Every citable node of a treaty: preamble, chapters, articles, provisions, notes."""
+    if treaty.preamble:
+        yield preamble_citation(treaty)
+    for chapter in treaty.chapters:
+        yield chapter_citation(treaty, chapter.number)
     for article in treaty.articles:
         yield article_citation(treaty, article)
         for path, _ in article.walk():
@@ -88,12 +120,23 @@ _LABEL = re.compile(r"^(?P<treaty>.+?), (?:Art\. (?P<art>\d+)(?P<path>(?:\([0-9a
 _ID = re.compile(r"^(?P<treaty>[a-z0-9-]+)/(?P<lang>[a-z]{2})/(?:art-(?P<art>\d+)(?P<path>(?:/[0-9a-z]+)*)|note-(?P<notes>[0-9-]+))$")
 
 
-def resolve(treaties: list[Treaty], ref: str) -> Citation:
+def resolve(treaties: list[Treaty], ref: str, documents: list[Document] = ()) -> Citation:
     """Resolve a stable id or an exact pinpoint label back to its citation and verbatim text.
 
     Raises KeyError with a one-line reason when nothing matches; never returns a near miss.
     """
     ref = " ".join(ref.split())
+    for doc in documents:
+        for cite in document_citations(doc):
+            if ref in (cite.id, cite.label):
+                return cite
+    for treaty in treaties:
+        title = _title(treaty.short_title, treaty.language)
+        if ref in (f"{treaty.id}/{treaty.language}/preamble", f"{title}, Preamble") and treaty.preamble:
+            return preamble_citation(treaty)
+        for chapter in treaty.chapters:
+            if ref in (f"{treaty.id}/{treaty.language}/chapter-{chapter.number}", f"{title}, Chapter {chapter.number}"):
+                return chapter_citation(treaty, chapter.number)
     if (m := _ID.match(ref)):
         treaty = next((t for t in treaties if t.id == m.group("treaty") and t.language == m.group("lang")), None)
         if treaty is None:

@@ -167,8 +167,11 @@ def _resolution(path: Path, treaty_id: str, paragraphs: list[str]) -> Document |
     if not paragraphs:
         return None
     title_at = next((k for k, p in enumerate(paragraphs) if re.match(r"^\d+/\d+\.\s", p)), 0)
-    title = paragraphs[title_at]
-    return Document(f"{treaty_id}/resolution", title, str(path), paragraphs)
+    number = re.match(r"^(\d+/\d+)\.", paragraphs[title_at])
+    symbol = f"A/RES/{number.group(1)}" if number else "resolution"
+    # The masthead above the title (distribution, session, agenda item) is layout, not text.
+    body = paragraphs[title_at:]
+    return Document(f"{treaty_id}/resolution", body[0], str(path), body, symbol)
 
 
 def _notes(blocks: list[Block], text) -> list[Note]:

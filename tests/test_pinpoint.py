@@ -56,3 +56,18 @@ def test_article_with_tail_includes_it(treaties):
 def test_nonexistent_pinpoints_raise_never_a_near_miss(treaties, ref):
     with pytest.raises(KeyError):
         resolve(treaties, ref)
+
+
+def test_preamble_chapter_and_resolution_are_citable(corpus, treaties):
+    c = resolve(treaties, "UN Convention against Cybercrime, Preamble")
+    assert c.text.startswith("The States Parties to the present Convention,") and c.text.endswith("Have agreed as follows:")
+    c = resolve(treaties, "un-cybercrime-2024/en/chapter-III")
+    assert c.label == "UN Convention against Cybercrime, Chapter III"
+    assert c.text.startswith("Chapter III. Jurisdiction\n\nArticle 22. Jurisdiction\n\n1. Each State Party shall adopt")
+    docs = list(corpus.documents.values())
+    c = resolve(treaties, "A/RES/79/243, para. 2", docs)
+    assert c.id == "un-cybercrime-2024/resolution/para-2"
+    assert c.text.startswith("2. Adopts the United Nations Convention against Cybercrime")
+    assert resolve(treaties, "un-cybercrime-2024/resolution", docs).text.startswith("79/243. United Nations Convention")
+    with pytest.raises(KeyError):
+        resolve(treaties, "A/RES/79/243, para. 13", docs)
