@@ -48,7 +48,7 @@ def lookup(corpus: Corpus, ref: str) -> str:
     if not ref.strip():
         return "Type a pinpoint such as `UN Convention against Cybercrime, Art. 41(3)(e)`."
     try:
-        cite = resolve(list(corpus.treaties.values()), ref)
+        cite = resolve(list(corpus.treaties.values()), ref, list(corpus.documents.values()))
     except KeyError as exc:
         return f"No such provision: {exc.args[0]}"
     return f"**{cite.label}**\n\n{cite.text}"
