@@ -171,7 +171,10 @@ def _resolution(path: Path, treaty_id: str, paragraphs: list[str]) -> Document |
     symbol = f"A/RES/{number.group(1)}" if number else "resolution"
     # The masthead above the title (distribution, session, agenda item) is layout, not text.
     body = paragraphs[title_at:]
-    return Document(f"{treaty_id}/resolution", body[0], str(path), body, symbol)
+    title, k = body[0], 1
+    while title.endswith(";") and k < len(body):  # a title printed in several blocks
+        title, k = f"{title} {body[k]}", k + 1
+    return Document(f"{treaty_id}/resolution", title, str(path), body, symbol)
 
 
 def _notes(blocks: list[Block], text) -> list[Note]:
