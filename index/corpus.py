@@ -192,16 +192,22 @@ def register_file(src: Path, treaty_id: str, language: str, data_dir: Path | Non
     if not src.exists() or not src.is_file():
         raise CorpusError(src, "no such file")
     treaty, _ = load_verified(src, entry, language)
+    return treaty, store_file(src.read_bytes(), src.suffix, treaty_id, language, data_dir, origin=origin, verified=True)
+
+
+def store_file(content: bytes, suffix: str, treaty_id: str, language: str, data_dir: Path | None = None, *,
+               origin: str, verified: bool) -> Path:
+    """Write a treaty file into the data dir and record it (with its sha256) in the registry."""
     data_dir = data_dir or config.data_dir()
-    dest = data_dir / "corpus" / f"{treaty_id}-{language}{src.suffix.lower()}"
-    content = src.read_bytes()
+    dest = data_dir / "corpus" / f"{treaty_id}-{language}{suffix.lower()}"
     write_atomic(dest, content)
     registry = read_registry(data_dir)
     registry[f"{treaty_id}/{language}"] = {
         "file": dest.name,
         "sha256": hashlib.sha256(content).hexdigest(),
         "origin": origin,
+        "verified": verified,
         "registered": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     write_atomic(registry_path(data_dir), json.dumps(registry, indent=2).encode())
-    return treaty, dest
+    return dest

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 import urllib.error
 import urllib.request
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from . import config
 from .catalog import catalog_entry, un_pdf_headings
-from .corpus import read_registry, register_file, registry_path, write_atomic
+from .corpus import register_file, store_file
 from .errors import CorpusError
 
 
@@ -47,18 +46,13 @@ def fetch(treaty_id: str, language: str, data_dir: Path | None = None, timeout: 
     if not content.startswith(b"%PDF"):
         raise FetchError(f"{url} did not return a PDF")
     sha = hashlib.sha256(content).hexdigest()
-    data_dir = data_dir or config.data_dir()
+    if un_pdf_headings(language) is None:
+        # Structure cannot be checked for this script; keep the file with its checksum, unverified.
+        dest = store_file(content, ".pdf", treaty_id, language, data_dir, origin=url, verified=False)
+        return f"stored {dest} (sha256 {sha}); structure NOT verified: {language} headings are not supported"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{treaty_id}-{language}.pdf"
         path.write_bytes(content)
-        if un_pdf_headings(language) is None:
-            # Structure cannot be checked for this script; keep the file with its checksum, unverified.
-            dest = data_dir / "corpus" / path.name
-            write_atomic(dest, content)
-            registry = read_registry(data_dir)
-            registry[f"{treaty_id}/{language}"] = {"file": dest.name, "sha256": sha, "origin": url, "verified": False}
-            write_atomic(registry_path(data_dir), json.dumps(registry, indent=2).encode())
-            return f"stored {dest} (sha256 {sha}); structure NOT verified: {language} headings are not supported"
         try:
             treaty, dest = register_file(path, treaty_id, language, data_dir, origin=url)
         except CorpusError as exc:

@@ -61,7 +61,7 @@ def split_languages(lines: list[str]) -> list[tuple[str, list[_Line]]]:
         if line.startswith("####") and (not prev or not prev.startswith("###")) and seen_article:
             parts.append(("en" if not parts else "nl", current))
             current, seen_article = [], False
-        if _HEADING.match(line) and _KIND[_HEADING.match(line).group("kind")] == "article":
+        if (m := _HEADING.match(line)) and _KIND[m.group("kind")] == "article":
             seen_article = True
         current.append(_Line(number, line))
         if line.strip():
@@ -82,14 +82,9 @@ def parse_laws_markdown(path: Path, *, treaty_id: str, language: str, short_titl
 def _parse_part(path: Path, lines: list[_Line], treaty_id: str, language: str, short_title: str) -> Treaty:
     treaty = Treaty(treaty_id, language, "", short_title, str(path))
     pending: Division | Article | None = None  # heading waiting for its "####" name
-    builder: ArticleBuilder | None = None
-    article: Article | None = None
+    builder: ArticleBuilder | None = None  # of the article being read
     chapter = section = title = None
     in_preamble = False
-
-    def close() -> None:
-        if article is not None and builder is not None:
-            article.provisions = builder.provisions
 
     for ln in lines:
         line = ln.text.strip()
@@ -112,16 +107,13 @@ def _parse_part(path: Path, lines: list[_Line], treaty_id: str, language: str, s
                 continue
             in_preamble = False
             if kind == "article":
-                close()
                 if (problem := numbering_problem([a.number for a in treaty.articles], num)):
                     raise CorpusError(path, problem, line=ln.number)
-                article = Article(num, "", chapter=chapter, section=section, subsection=title)
                 builder = ArticleBuilder()
-                treaty.articles.append(article)
-                pending = article
+                pending = Article(num, "", builder.provisions, chapter=chapter, section=section, subsection=title)
+                treaty.articles.append(pending)
                 continue
-            close()
-            article, builder = None, None
+            builder = None
             if kind == "chapter":
                 chapter, section, title = num, None, None
                 pending = Division("chapter", num, "")
@@ -136,8 +128,7 @@ def _parse_part(path: Path, lines: list[_Line], treaty_id: str, language: str, s
         pending = None
         text = clean_line(line)
         if _TESTIMONIUM.match(text):
-            close()
-            article, builder = None, None
+            builder = None
             treaty.final_clause.append(text)
             continue
         if builder is None:
@@ -146,7 +137,6 @@ def _parse_part(path: Path, lines: list[_Line], treaty_id: str, language: str, s
             treaty.preamble.append(_INLINE_PREAMBLE.sub("", text))
             continue
         builder.add(text, None)
-    close()
     if not treaty.articles:
         raise CorpusError(path, f"no article headings found in the {language!r} part")
     return treaty

@@ -45,9 +45,8 @@ def _split(path: tuple[str, ...], article: Article) -> dict:
     walk = dict(article.walk())
     for k in range(1, len(path) + 1):
         kind = walk[path[:k]].kind
-        slot = {"paragraph": "paragraph", "point": "point", "subpoint": "subpoint"}.get(kind)
-        if slot:
-            parts[slot] = path[k - 1]
+        if kind in parts:
+            parts[kind] = path[k - 1]
     return parts
 
 

@@ -9,7 +9,7 @@ footnote; a second annex of interpretative notes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
@@ -36,7 +36,6 @@ class UnPdfResult:
     treaty: Treaty
     resolution: Document | None
     pages: int
-    article_pages: dict[str, int] = field(default_factory=dict)
 
 
 def parse_un_pdf(path: Path, *, treaty_id: str, language: str, short_title: str,
@@ -59,9 +58,12 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
     art_re = re.compile(rf"^{re.escape(headings.article)}\s+(\d+){tail}", re.I)
     chap_re = re.compile(rf"^{re.escape(headings.chapter)}\s+([IVXLC]+){tail}", re.I)
     annex_re = re.compile(rf"^{re.escape(headings.annex)}\b", re.I)
+
+    def opens_body(b: Block) -> bool:
+        return bool(chap_re.match(b.first_line) or art_re.match(b.first_line))
+
     first_heading = next((k for k, b in enumerate(blocks)
-                          if chap_re.match(b.first_line) or art_re.match(b.first_line)
-                          or _is_heading(b.first_line, headings.preamble)), None)
+                          if opens_body(b) or _is_heading(b.first_line, headings.preamble)), None)
     if first_heading is None:
         raise CorpusError(path, f"no '{headings.article} N' headings found: not a treaty text")
     annexes = [k for k, b in enumerate(blocks[:first_heading]) if annex_re.match(b.first_line)]
@@ -74,8 +76,7 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
     else:
         # A bare treaty text: whatever precedes the first heading is its title.
         i, resolution, title_parts = 0, None, []
-    while i < len(blocks) and not _is_heading(blocks[i].first_line, headings.preamble) \
-            and not chap_re.match(blocks[i].first_line) and not art_re.match(blocks[i].first_line):
+    while i < first_heading:
         title_parts.append(text(blocks[i]))
         i += 1
     title = " ".join(p for p in title_parts if p)
@@ -83,51 +84,39 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
 
     if i < len(blocks) and _is_heading(blocks[i].first_line, headings.preamble):
         i += 1
-        while i < len(blocks) and not chap_re.match(blocks[i].first_line) and not art_re.match(blocks[i].first_line):
+        while i < len(blocks) and not opens_body(blocks[i]):
             treaty.preamble.append(text(blocks[i]))
             i += 1
 
-    article_pages: dict[str, int] = {}
-    builder: ArticleBuilder | None = None
-    article: Article | None = None
+    builder: ArticleBuilder | None = None  # of the article being read
     chapter: str | None = None
     footnote_refs: list[str] = []
-
-    def close_article() -> None:
-        if article is not None and builder is not None:
-            article.provisions = builder.provisions
 
     while i < len(blocks):
         block = blocks[i]
         first = block.first_line
         if (m := chap_re.match(first)):
-            close_article()
-            article, builder = None, None
+            builder = None
             chapter = m.group(1).upper()
             name, i = _heading_title(blocks, i, text, m.group("title"))
             treaty.divisions.append(Division("chapter", chapter, name))
             continue
         if (m := art_re.match(first)):
-            close_article()
             number = m.group(1)
             if (problem := numbering_problem([a.number for a in treaty.articles], number)):
                 raise CorpusError(path, problem, **block.where())
             name, i = _heading_title(blocks, i, text, m.group("title"))
-            article = Article(number, name, chapter=chapter, source_page=block.page)
             builder = ArticleBuilder()
-            treaty.articles.append(article)
-            article_pages[number] = block.page
+            treaty.articles.append(Article(number, name, builder.provisions, chapter=chapter, source_page=block.page))
             continue
         if first.upper().startswith(headings.testimonium.upper()):
-            close_article()
-            article, builder = None, None
+            builder = None
             treaty.final_clause.append(text(block))
             footnote_refs += [r for ln in block.lines for r in ln.footnote_refs]
             i += 1
             continue
         if annex_re.match(first):
-            close_article()
-            article, builder = None, None
+            builder = None
             treaty.notes = _notes(blocks[i + 1:], text)
             break
         if builder is None and treaty.final_clause:
@@ -139,11 +128,10 @@ def parse_un_blocks(path: Path, blocks: list[Block], footnotes: dict[str, str], 
         builder.add(text(block), block.indented)
         footnote_refs += [r for ln in block.lines for r in ln.footnote_refs]
         i += 1
-    close_article()
     treaty.footnotes = [footnotes[r] for r in footnote_refs if r in footnotes]
     if not treaty.articles:
         raise CorpusError(path, f"no '{headings.article} N' headings found")
-    return UnPdfResult(treaty, resolution, pages, article_pages)
+    return UnPdfResult(treaty, resolution, pages)
 
 
 def _is_heading(line: str, word: str) -> bool:

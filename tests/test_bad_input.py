@@ -115,6 +115,7 @@ def test_registering_a_good_file_writes_file_and_registry_atomically(tmp_path, c
     assert dest.read_bytes() == (corpus_dir / "un-2003-convention-against-corruption.md").read_bytes()
     reg = read_registry(data)
     assert reg["un-corruption-2003/nl"]["file"] == dest.name
+    assert reg["un-corruption-2003/nl"]["verified"] is True
     assert json.loads((data / "corpus" / "registry.json").read_text())  # complete JSON
     assert not [p for p in (data / "corpus").iterdir() if p.name.endswith(".tmp")]
 

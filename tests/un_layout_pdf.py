@@ -45,14 +45,13 @@ class _Doc(FPDF):
 class UnLayoutWriter:
     """Lays out paragraphs line by line with the UN document conventions."""
 
-    def __init__(self, symbol: str, running_title: str, job: str, vocabulary: dict[str, int]):
+    def __init__(self, symbol: str, running_title: str, job: str):
         self.pdf = _Doc(unit="pt", format="letter")
         self.pdf.symbol, self.pdf.running_title, self.pdf.job = symbol, running_title, job
         self.pdf.set_auto_page_break(False)
         self.pdf.add_font("serif", "", str(FONT_DIR / "DejaVuSerif.ttf"))
         self.pdf.add_font("serif", "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
         self.pdf.alias_nb_pages()
-        self.vocabulary = vocabulary
         self.printed: set[str] = set()  # words already printed whole: safe to hyphenate later
         self.hyphenated = 0
         self.bottom = BOTTOM
@@ -158,9 +157,9 @@ def _provision(w: UnLayoutWriter, node: Provision, top_level: bool) -> None:
 
 
 def write_un_layout_pdf(treaty: Treaty, resolution: list[str], path: Path, *, symbol: str, job: str,
-                        footnote: str, vocabulary: dict[str, int]) -> UnLayoutWriter:
+                        footnote: str) -> UnLayoutWriter:
     """Typeset `resolution` paragraphs, then the treaty as its annex, then save to `path`."""
-    w = UnLayoutWriter(symbol, treaty.title, job, vocabulary)
+    w = UnLayoutWriter(symbol, treaty.title, job)
     for para in resolution:
         w.paragraph(para, indent=True)
     w.heading(["Annex", treaty.title])
