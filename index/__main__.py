@@ -1,4 +1,4 @@
-"""Command line: ``python -m index inspect|fetch|add``.
+"""Command line: ``python -m index inspect|fetch|add|build|status``.
 
 Exit codes: 0 success, 2 a user error (one line on stderr), 1 a structural problem found by inspect.
 """
@@ -7,13 +7,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from . import config
 from .catalog import catalog_entry
 from .corpus import load_corpus, register_file
+from .embedding import ModelError
 from .errors import CorpusError
 from .fetch import FetchError, fetch
+from .store import IndexProblem
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -47,6 +50,46 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _params(args: argparse.Namespace):
+    from .chunking import ChunkParams
+
+    return ChunkParams(size=args.chunk_size or config.chunk_size(), overlap=config.chunk_overlap())
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from . import store
+
+    started = time.perf_counter()
+    inputs = store.wanted(args.corpus_dir, args.data_dir, args.model, _params(args))
+    state = store.status(inputs, args.data_dir)
+    if state.state == "ready" and not args.force:
+        try:
+            store.load(state.path)
+            print(f"index is up to date ({state.manifest['index']['n']} chunks, {state.manifest['model']['id']}): {state.path}"
+                  f" [{time.perf_counter() - started:.2f} s]")
+            return 0
+        except store.IndexProblem as exc:
+            print(f"rebuilding: {exc}", file=sys.stderr)
+    elif state.state != "ready":
+        print(f"building: index {state.state} ({state.reason})", file=sys.stderr)
+    path = store.build(args.corpus_dir, args.data_dir, args.model, _params(args), progress=_progress)
+    manifest = store.load(path).manifest
+    print(f"built {manifest['index']['n']} chunks with {manifest['model']['id']} in {manifest['build_seconds']} s: {path}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from . import store
+
+    state = store.status(store.wanted(args.corpus_dir, args.data_dir, args.model, _params(args)), args.data_dir)
+    print(f"{state.state}: {state.reason}" + (f" ({state.path})" if state.path else ""))
+    return 0 if state.state == "ready" else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (all flags documented in --help)."""
     parser = argparse.ArgumentParser(prog="python -m index", description="Treaty corpus: inspect, fetch and add treaty texts.")
@@ -65,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--treaty", required=True, help="catalog id, e.g. un-corruption-2003")
     p.add_argument("--lang", default="en")
     p.set_defaults(run=_add)
+    for name, run, text in (("build", _build, "build the search index (skips work when nothing changed)"),
+                            ("status", _status, "is the index present and current? exit 0 if so, 1 if not")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--model", default=None, help="sentence-transformers name or folder (env TREATY_QA_MODEL)")
+        p.add_argument("--chunk-size", type=int, default=None, help="max characters per chunk (env TREATY_QA_CHUNK_SIZE)")
+        if name == "build":
+            p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+        p.set_defaults(run=run)
     return parser
 
 
@@ -77,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
-    except (CorpusError, FetchError) as exc:
+    except (CorpusError, FetchError, IndexProblem, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)

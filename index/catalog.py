@@ -37,6 +37,8 @@ class CatalogEntry:
     expected: Expected
     primary: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    definitions_article: str | None = None  # the "Use of terms" / "Definitions" article
+    parent: str | None = None  # the treaty a protocol means by "the Convention"
 
     def to_dict(self) -> dict:
         """JSON-ready summary."""
@@ -62,6 +64,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> list[CatalogEntry]:
             date=t["date"], format=t["format"], languages=tuple(t["languages"]), sources=dict(t["sources"]),
             sha256=dict(t.get("sha256", {})), official_urls=dict(t.get("official_urls", {})),
             expected=Expected(**t["expected"]), primary=bool(t.get("primary")), aliases=tuple(t.get("aliases", [])),
+            definitions_article=t.get("definitions_article"), parent=t.get("parent"),
         )
         for t in data["treaties"]
     ]

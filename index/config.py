@@ -7,6 +7,19 @@
 | TREATY_QA_FETCH_TIMEOUT   | 10                              | seconds before `index fetch` gives up     |
 | TREATY_QA_HOST            | 127.0.0.1                       | interface the app listens on (--host)     |
 | TREATY_QA_PORT            | 7860                            | port of the app (--port)                  |
+| TREATY_QA_MODEL           | all-MiniLM-L6-v2 (bundled)      | sentence-transformers name or path        |
+| TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
+| TREATY_QA_CHUNK_OVERLAP   | 0                               | characters shared by chunks of one provision split in two |
+| TREATY_QA_APPROX_ABOVE    | 50000                           | chunk count above which FAISS HNSW replaces exact search |
+| TREATY_QA_RRF_K           | 60                              | reciprocal-rank-fusion constant           |
+| TREATY_QA_DENSE_WEIGHT    | 1.0                             | weight of the dense ranking in the fusion |
+| TREATY_QA_BM25_WEIGHT     | 1.0                             | weight of the BM25 ranking in the fusion  |
+| TREATY_QA_PRIMARY_BOOST   | 0.05                            | relative lift of the primary treaty when several are searched |
+| TREATY_QA_ABSTAIN_THRESHOLD | (calibrated)                  | dense-similarity floor under which answers abstain |
+| TREATY_QA_LLM_URL         | (unset: extractive answers)     | OpenAI-compatible chat endpoint           |
+| TREATY_QA_LLM_MODEL       | default                         | model name sent to that endpoint          |
+| TREATY_QA_LLM_KEY         | (unset)                         | bearer token for that endpoint            |
+| TREATY_QA_LLM_TIMEOUT     | 20                              | seconds before the generator is abandoned |
 """
 from __future__ import annotations
 
@@ -40,3 +53,77 @@ def app_host() -> str:
 def app_port() -> int:
     """Port of the app (env TREATY_QA_PORT)."""
     return int(os.environ.get("TREATY_QA_PORT", "7860"))
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    try:
+        return float(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number") from None
+
+
+def model_name() -> str:
+    """Embedding model: a sentence-transformers name or folder (env TREATY_QA_MODEL)."""
+    return os.environ.get("TREATY_QA_MODEL") or "all-MiniLM-L6-v2"
+
+
+def chunk_size() -> int:
+    """Largest chunk of treaty text, in characters (env TREATY_QA_CHUNK_SIZE)."""
+    return int(_float("TREATY_QA_CHUNK_SIZE", 800))
+
+
+def chunk_overlap() -> int:
+    """Characters repeated between the pieces of one long provision (env TREATY_QA_CHUNK_OVERLAP)."""
+    return int(_float("TREATY_QA_CHUNK_OVERLAP", 0))
+
+
+def approximate_above() -> int:
+    """Chunk count above which the index is HNSW instead of exact (env TREATY_QA_APPROX_ABOVE)."""
+    return int(_float("TREATY_QA_APPROX_ABOVE", 50000))
+
+
+def rrf_k() -> float:
+    """Reciprocal-rank-fusion constant (env TREATY_QA_RRF_K)."""
+    return _float("TREATY_QA_RRF_K", 60)
+
+
+def dense_weight() -> float:
+    """Weight of the dense ranking in the fusion (env TREATY_QA_DENSE_WEIGHT)."""
+    return _float("TREATY_QA_DENSE_WEIGHT", 1.0)
+
+
+def bm25_weight() -> float:
+    """Weight of the BM25 ranking in the fusion (env TREATY_QA_BM25_WEIGHT)."""
+    return _float("TREATY_QA_BM25_WEIGHT", 1.0)
+
+
+def primary_boost() -> float:
+    """Relative lift of the primary treaty's passages when several treaties are searched."""
+    return _float("TREATY_QA_PRIMARY_BOOST", 0.05)
+
+
+def abstain_threshold() -> float | None:
+    """A fixed abstention threshold, or None to use the calibrated one."""
+    raw = os.environ.get("TREATY_QA_ABSTAIN_THRESHOLD")
+    return _float("TREATY_QA_ABSTAIN_THRESHOLD", 0.0) if raw else None
+
+
+def llm_url() -> str | None:
+    """OpenAI-compatible chat endpoint for generated answers, or None (extractive only)."""
+    return os.environ.get("TREATY_QA_LLM_URL") or None
+
+
+def llm_model() -> str:
+    """Model name sent to the generator endpoint."""
+    return os.environ.get("TREATY_QA_LLM_MODEL") or "default"
+
+
+def llm_key() -> str | None:
+    """Bearer token for the generator endpoint, if it needs one."""
+    return os.environ.get("TREATY_QA_LLM_KEY") or None
+
+
+def llm_timeout() -> float:
+    """Seconds before a generator call is abandoned for the extractive answer."""
+    return _float("TREATY_QA_LLM_TIMEOUT", 20)

@@ -29,10 +29,14 @@ class Provision:
 
     def blocks(self) -> list[str]:
         """The printed blocks of this node in reading order (marker + text, children, tail)."""
-        head = f"{self.marker} {self.text}".strip() if self.marker else self.text
-        out = [head] if head else []
+        out = []
         for child in self.children:
             out.extend(child.blocks())
+        if self.marker and not self.text and out:
+            out[0] = f"{self.marker} {out[0]}"  # printed on one line: "12. (a) Each State Party ..."
+        else:
+            head = f"{self.marker} {self.text}".strip() if self.marker else self.text
+            out = ([head] if head else []) + out
         out.extend(self.tail)
         return out
 

@@ -87,8 +87,13 @@ class ArticleBuilder:
         if marker and marker.shape == "number":
             n = int(marker.token)
             if n == self.last_paragraph_number + 1:
-                self._new_paragraph(Provision("paragraph", marker.token, marker.printed, marker.rest))
+                inner = split_marker(marker.rest)
+                # "12. (a) Each State Party ...": the paragraph opens directly with its first point.
+                opens_list = inner is not None and inner.shape == "letter-or-roman" and inner.token == "a"
+                self._new_paragraph(Provision("paragraph", marker.token, marker.printed, "" if opens_list else marker.rest))
                 self.last_paragraph_number = n
+                if opens_list:
+                    self._add_item(inner)
                 return
             marker = None  # "18." out of sequence: prose that happens to start with a number
         if marker and marker.shape == "letter-or-roman":

@@ -29,3 +29,21 @@ def corpus(corpus_dir, tmp_path_factory) -> Corpus:
 @pytest.fixture(scope="session")
 def un(corpus):
     return corpus.get("un-cybercrime-2024", "en")
+
+
+@pytest.fixture(scope="session")
+def index_data_dir(corpus_dir, tmp_path_factory) -> Path:
+    """A data dir holding one index of the whole shared corpus, built once per session."""
+    from index import store
+
+    data_dir = tmp_path_factory.mktemp("index-data")
+    store.build(corpus_dir, data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def qa(corpus_dir, index_data_dir):
+    """The assistant over the session index (real model, real FAISS, all four treaties)."""
+    from assistant.engine import Assistant
+
+    return Assistant.open(corpus_dir, index_data_dir, rebuild=False)

@@ -1,0 +1,96 @@
+"""Command line: ``python -m assistant ask "QUESTION" [...]`` and ``python -m assistant cite "REFERENCE"``.
+
+Exit codes: 0 success (including "no such provision" and abstentions), 2 a user error
+(one line on stderr: empty or oversized question, text that is not a citation, unknown
+treaty or language, missing index that cannot be built).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.embedding import ModelError
+from index.store import IndexProblem
+
+from .errors import UserError
+
+
+def _open(args: argparse.Namespace):
+    from .engine import Assistant
+
+    def progress(message: str, fraction: float) -> None:
+        print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    return Assistant.open(args.corpus_dir, args.data_dir, args.model, progress=progress)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from .engine import clean_question
+
+    clean_question(args.question)  # fail fast, before loading anything
+    result = _open(args).ask(args.question, treaties=args.treaty, language=args.lang, k=args.k, chapter=args.chapter)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for notice in result.notices:
+        print(f"note: {notice}")
+    print(result.answer)
+    for d in result.definitions:
+        print(f"\nDefinition of “{d.term}”: {d.citation.text} [{d.citation.label}]")
+    return 0
+
+
+def _cite(args: argparse.Namespace) -> int:
+    if not args.reference.strip():
+        raise UserError("the reference is empty; try e.g. 'Art. 41(3)(e)' or 'UNCAC art. 2(a)'")
+    found = _open(args).cite(args.reference)
+    if args.json:
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    elif found.found:
+        print(f"{found.citation.label}\n\n{found.citation.text}")
+    else:
+        print(found.message)
+        for s in found.suggestions:
+            print(f"- {s.label}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (all flags documented in --help)."""
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="Answers and citation lookup over the treaties.")
+    parser.add_argument("--corpus-dir", type=Path, default=None, help="shared treaty texts (env TREATY_QA_CORPUS_DIR)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the index lives (env TREATY_QA_DATA_DIR)")
+    parser.add_argument("--model", default=None, help="embedding model name or folder (env TREATY_QA_MODEL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ask", help="answer a question with pinpoint citations")
+    p.add_argument("question")
+    p.add_argument("--treaty", action="append", default=None, metavar="ID",
+                   help="search only this treaty (repeatable; default: all loaded treaties)")
+    p.add_argument("--lang", default="en", help="language of the texts searched: en or nl (default en)")
+    p.add_argument("--k", type=int, default=5, help="number of passages to return (1-50, default 5)")
+    p.add_argument("--chapter", default=None, help="restrict to one chapter, e.g. IV")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=_ask)
+    p = sub.add_parser("cite", help="show the exact text of a provision, e.g. 'Art. 41(3)(e)'")
+    p.add_argument("reference")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=_cite)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors print one line to stderr and return 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (UserError, IndexProblem, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

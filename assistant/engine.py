@@ -1,0 +1,317 @@
+"""The assistant: one object that answers questions with citations and looks citations up.
+
+    >>> qa = Assistant.open()                     # builds the index first if it is missing or stale
+    >>> result = qa.ask("Can a country refuse to extradite its own nationals?")
+    >>> print(result.answer)
+    >>> qa.cite("Art. 41(3)(e)").citation.text
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index import config, store
+from index.catalog import load_catalog
+from index.chunking import Chunk
+from index.embedding import load_embedder
+from index.model import Citation
+from index.pinpoint import article_citation, note_citation
+
+from . import answer as extract
+from .abstention import Calibration, cached_calibration
+from .crossrefs import references_in
+from .definitions import Definition, defined_terms, matching
+from .errors import UserError
+from .generator import GeneratorError, generate
+from .lookup import Lookup, lookup, lookup_reference
+from .references import parse_reference
+from .retriever import MODES, FusionSettings, Hit, HybridRetriever, Scope
+from .text import normalize, tokens
+
+MAX_QUESTION = 2000
+MAX_K = 50
+# "What does Art. 35 say?" is a lookup, not a search: these words around a citation do not change it.
+_ASK_PREFIX = re.compile(r"^(?:please\s+)?(?:(?:what|how)\s+(?:does|do|is in|says?)|show(?:\s+me)?|give(?:\s+me)?|quote|read|"
+                         r"look\s*up|cite|open|display|print|text\s+of|wat\s+(?:zegt|staat\s+in))\s+", re.I)
+_DEFINITIONAL = re.compile(r"\b(?:what\s+(?:is|are|does|do|counts?)|mean(?:s|ing)?|defin\w*|wat\s+(?:is|zijn|betekent)|betekenis|begrip)\b", re.I)
+_INSTRUCTION = re.compile(r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:treaty|convention|instructions?|rules?|above|previous|text)\b|"
+                          r"\b(?:you are now|pretend|act as|system prompt)\b", re.I)
+_ASK_SUFFIX = re.compile(r"\s+(?:say|says|state|states|provide|provides|contain|contains|read|reads|zeggen|zegt)\s*\??$", re.I)
+
+
+@dataclass
+class Passage:
+    """A ranked chunk with its citation, retriever evidence, notes and cross-references."""
+
+    rank: int
+    chunk: Chunk
+    hit: Hit
+    notes: list[Citation] = field(default_factory=list)  # interpretative notes on its article
+    interprets: list[Citation] = field(default_factory=list)  # for a note: the articles it interprets
+    cross_references: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The CLI/API JSON shape of a passage."""
+        c = self.chunk
+        return {
+            "rank": self.rank, "id": c.node_id, "treaty": c.treaty, "language": c.language, "kind": c.kind,
+            "article": c.article, "paragraph": c.paragraph, "point": c.point, "label": c.label, "title": c.title,
+            "chapter": c.chapter, "score": round(self.hit.score, 6),
+            "scores": {"dense": _round(self.hit.dense), "dense_rank": self.hit.dense_rank,
+                       "bm25": _round(self.hit.bm25), "bm25_rank": self.hit.bm25_rank},
+            "text": c.text,
+            "notes": [_link(n) for n in self.notes],
+            "interprets": [_link(a) for a in self.interprets],
+            "cross_references": [_link(x) for x in self.cross_references],
+        }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+def _link(c: Citation) -> dict:
+    return {"id": c.id, "treaty": c.treaty, "language": c.language, "article": c.article, "label": c.label}
+
+
+@dataclass
+class Answer:
+    """A question's answer: text, whether it abstained, citations used, ranked passages."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    mode: str  # "extractive" | "generated" | "lookup" | "abstained"
+    scope: Scope
+    confidence: float | None = None
+    threshold: float | None = None
+    definitions: list[Definition] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    lookup: Lookup | None = None
+
+    def to_dict(self) -> dict:
+        """The CLI/API JSON shape (see README)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "definitions": [{"term": d.term, **d.citation.to_dict()} for d in self.definitions],
+            "scope": {"treaties": list(self.scope.treaties), "language": self.scope.language, "chapter": self.scope.chapter},
+            "confidence": _round(self.confidence),
+            "threshold": self.threshold,
+            "notices": self.notices,
+        }
+
+
+def clean_question(text: str | None) -> str:
+    """The question with control characters and runs of whitespace removed; UserError if unusable."""
+    if text is None:
+        raise UserError("the question is empty; type a question about the treaty")
+    if len(text) > MAX_QUESTION * 4:
+        raise UserError(f"the question is {len(text):,} characters long; keep it under {MAX_QUESTION:,}")
+    question = normalize(text)
+    if not re.search(r"\w", question):
+        raise UserError("the question is empty; type a question about the treaty, e.g. "
+                        "'Can a country refuse to extradite its own nationals?'")
+    if len(question) > MAX_QUESTION:
+        raise UserError(f"the question is {len(question):,} characters long; keep it under {MAX_QUESTION:,}")
+    return question
+
+
+class Assistant:
+    """Retrieval, answers and lookup over one loaded index."""
+
+    def __init__(self, loaded: store.LoadedIndex, settings: FusionSettings | None = None,
+                 data_dir: Path | None = None):
+        self.index = loaded
+        self.corpus = loaded.corpus
+        self.embedder = load_embedder(loaded.manifest["model"]["name"])
+        self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings())
+        self.catalog = {e.id: e for e in load_catalog()}
+        self.order = [e.id for e in load_catalog()]  # primary treaty first
+        self._definitions = {key: defined_terms(t, self.catalog[t.id].definitions_article)
+                             for key, t in self.corpus.treaties.items()}
+        fixed = config.abstain_threshold()
+        self.calibration = (Calibration(fixed, float("nan"), float("nan"), 0, 0, "env") if fixed is not None else
+                            cached_calibration(store.index_root(data_dir) / "calibration.json",
+                                               loaded.manifest["fingerprint"],
+                                               lambda q: self.retriever.confidence(q, self.default_scope())))
+
+    @classmethod
+    def open(cls, corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
+             progress: store.Progress | None = None, rebuild: bool = True) -> "Assistant":
+        """Load the index (building it first when missing, stale or corrupt) and the model."""
+        loaded = store.ensure(corpus_dir, data_dir, model, progress=progress, rebuild=rebuild)
+        return cls(loaded, data_dir=data_dir)
+
+    # -- scope -------------------------------------------------------------------------------
+    def available(self) -> list[tuple[str, str]]:
+        """Loaded (treaty id, language) pairs, primary treaty first."""
+        return sorted(self.corpus.treaties, key=lambda k: (self.order.index(k[0]), k[1] != "en", k[1]))
+
+    def default_scope(self, language: str = "en") -> Scope:
+        """Every loaded treaty in that language."""
+        return Scope(tuple(t for t in self.order if (t, language) in self.corpus.treaties), language)
+
+    def scope(self, treaties: list[str] | None = None, language: str = "en", chapter: str | None = None) -> tuple[Scope, list[str]]:
+        """A validated scope and notices about treaties left out of it; UserError for unknown ids."""
+        notices = []
+        wanted = list(dict.fromkeys(treaties or [t for t in self.order if self.corpus.languages(t)]))
+        for tid in wanted:
+            if tid not in self.catalog:
+                raise UserError(f"unknown treaty {tid!r}; known: {', '.join(self.order)}")
+        if language not in {lang for _, lang in self.corpus.treaties}:
+            raise UserError(f"no treaty text in language {language!r} here; available: "
+                            f"{', '.join(sorted({lang for _, lang in self.corpus.treaties}))}")
+        searched = []
+        for tid in sorted(wanted, key=self.order.index):
+            if (tid, language) in self.corpus.treaties:
+                searched.append(tid)
+            elif treaties:
+                have = self.corpus.languages(tid)
+                notices.append(f"{self.catalog[tid].short_title} was not searched: no {language!r} text here"
+                               + (f" (available: {', '.join(have)})" if have else " (not loaded)"))
+        if not searched:
+            raise UserError("none of the chosen treaties has a text in that language here: " + "; ".join(notices))
+        if chapter is not None:
+            chapter = chapter.strip().upper()
+            if not any(c.number == chapter for tid in searched for c in self.corpus.get(tid, language).chapters):
+                raise UserError(f"no Chapter {chapter} in the chosen treaties")
+        return Scope(tuple(searched), language, chapter), notices
+
+    # -- retrieval ---------------------------------------------------------------------------
+    def retrieve(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> list[Passage]:
+        """Ranked passages with notes and cross-references attached."""
+        if mode not in MODES:
+            raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        hits = self.retriever.run(question, scope, k=k, mode=mode)
+        return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
+
+    def _passage(self, rank: int, hit: Hit) -> Passage:
+        chunk = self.retriever.chunks[hit.row]
+        treaty = self.corpus.get(chunk.treaty, chunk.language)
+        passage = Passage(rank, chunk, hit)
+        if chunk.kind == "note":
+            passage.interprets = [article_citation(treaty, a) for n in chunk.articles if (a := treaty.article(n))]
+        else:
+            passage.notes = [note_citation(treaty, n) for n in treaty.notes_for(chunk.article)]
+        passage.cross_references = self._links(chunk)
+        return passage
+
+    def _links(self, chunk: Chunk) -> list[Citation]:
+        out = []
+        parent = self.catalog[chunk.treaty].parent
+        for which, number in references_in(chunk.text, chunk.language):
+            tid = parent if which == "parent" else chunk.treaty
+            target = self.corpus.get(tid, chunk.language) if tid else None
+            article = target.article(number) if target else None
+            if article is not None and not (tid == chunk.treaty and number in chunk.articles):
+                out.append(article_citation(target, article))
+        return out
+
+    def definitions_for(self, question: str, scope: Scope) -> list[Definition]:
+        """Treaty definitions of terms the question uses, for the treaties in scope."""
+        stems = tokens(question, scope.language)
+        out = []
+        for tid in scope.treaties:
+            out += matching(self._definitions.get((tid, scope.language), []), stems)
+        return out
+
+    # -- answers -----------------------------------------------------------------------------
+    def ask(self, question: str, treaties: list[str] | None = None, language: str = "en", k: int = 5,
+            chapter: str | None = None) -> Answer:
+        """Answer a question (or look up a citation) with pinpoint citations; UserError for bad input."""
+        question = clean_question(question)
+        if not 1 <= k <= MAX_K:
+            raise UserError(f"k must be between 1 and {MAX_K}")
+        scope, notices = self.scope(treaties, language, chapter)
+        as_lookup = self._as_citation(question, scope, treaties)
+        if as_lookup is not None:
+            return self._lookup_answer(question, as_lookup, scope, notices)
+        passages = self.retrieve(question, scope, k=k)
+        confidence = max((p.hit.dense for p in passages if p.hit.dense is not None), default=0.0)
+        threshold = self.calibration.threshold
+        definitions = self.definitions_for(question, scope)
+        titles = {t: self.catalog[t].short_title for t in self.order}
+        pairs = [(p.rank, p.chunk) for p in passages]
+        if confidence < threshold or not passages:
+            names = ", ".join(titles[t] for t in scope.treaties)
+            text = (f"The searched texts ({names}) do not appear to address this question "
+                    f"(best match {confidence:.2f}, below the {threshold:.2f} needed to answer). "
+                    "Nearest provisions, for reference only:\n" + extract.provisions_list(pairs, self.order, titles)[len("Provisions:\n"):])
+            return Answer(question, text, True, [], passages, "abstained", scope, confidence, threshold,
+                          definitions, notices)
+        if _INSTRUCTION.search(question):
+            notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
+        cands = extract.candidates(self.corpus, pairs[:4], question, language, self.retriever.lexical.idf)
+        chosen = extract.select(cands)
+        if definitions and _DEFINITIONAL.search(question):
+            # A question about what a defined term means is answered by the definition first.
+            lead = [s for d in definitions[:2] for s in extract.definition_sentences(self.corpus, d.citation)]
+            chosen = lead + [s for s in chosen if all(s.text != x.text for x in lead)][:2]
+        body, citations = extract.render(chosen, self.order, titles)
+        mode = "extractive"
+        if config.llm_url():
+            generated = self._generate(question, passages, notices)
+            if generated is not None:
+                body, citations, mode = generated
+        text = f"{body}\n\n{extract.provisions_list(pairs, self.order, titles)}"
+        return Answer(question, text, False, citations, passages, mode, scope, confidence, threshold, definitions, notices)
+
+    def _generate(self, question: str, passages: list[Passage], notices: list[str]):
+        allowed: dict[str, Citation] = {}
+        for p in passages:
+            for path, _ in p.chunk.blocks:
+                cite = extract.block_citation(self.corpus, p.chunk, path)
+                allowed[cite.label] = cite
+            allowed.setdefault(p.chunk.label, extract.block_citation(self.corpus, p.chunk, _path_of(p.chunk)))
+        try:
+            out = generate(question, [(p.chunk.label, p.chunk.text) for p in passages], set(allowed),
+                           url=config.llm_url(), model=config.llm_model(), key=config.llm_key(),
+                           timeout=config.llm_timeout())
+        except GeneratorError as exc:
+            notices.append(f"The generator's answer was not used ({exc}); showing the extractive answer.")
+            return None
+        notices.append(f"Generated by {out.model} from the retrieved passages only; every [label] was checked "
+                       "against them. Read the cited text before relying on it.")
+        return out.text, [allowed[label] for label in out.labels], "generated"
+
+    def _as_citation(self, question: str, scope: Scope, treaties: list[str] | None):
+        core = _ASK_SUFFIX.sub("", _ASK_PREFIX.sub("", question)).strip(" ?")
+        ref = parse_reference(core)
+        if ref is None:
+            return None
+        if ref.treaty is None and treaties:
+            ref = ref.__class__(**{**ref.__dict__, "treaty": scope.treaties[0]})
+        if ref.language is None:
+            ref = ref.__class__(**{**ref.__dict__, "language": scope.language})
+        return lookup_reference(self.corpus, ref, question)
+
+    def _lookup_answer(self, question: str, found: Lookup, scope: Scope, notices: list[str]) -> Answer:
+        if found.found:
+            text = f"{found.citation.text} [{found.citation.label}]"
+            return Answer(question, text, False, [found.citation], [], "lookup", scope, notices=notices, lookup=found)
+        text = found.message + ("\nNearest existing provisions:\n" + "\n".join(f"- {s.label}" for s in found.suggestions)
+                                if found.suggestions else "")
+        return Answer(question, text, True, [], [], "lookup", scope, notices=notices, lookup=found)
+
+    def cite(self, reference: str) -> Lookup:
+        """Look up a citation; UserError if the text is not a citation."""
+        if reference is not None and len(reference) > MAX_QUESTION:
+            raise UserError(f"the reference is {len(reference):,} characters long; a citation is short, e.g. 'Art. 41(3)(e)'")
+        return lookup(self.corpus, normalize(reference or ""))
+
+
+def _path_of(chunk: Chunk) -> tuple[str, ...]:
+    return tuple(chunk.node_id.split("/art-", 1)[1].split("/")[1:]) if chunk.kind == "article" else ()
+
+
+def _settings() -> FusionSettings:
+    return FusionSettings(rrf_k=config.rrf_k(), dense_weight=config.dense_weight(), bm25_weight=config.bm25_weight(),
+                          primary_boost=config.primary_boost())

@@ -1,0 +1,136 @@
+"""Citation lookup: a reference in, exactly that node's verbatim text out, or "no such provision"
+with the nearest provisions that do exist. Never a different node presented as the one asked for."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.catalog import load_catalog
+from index.corpus import Corpus
+from index.model import Article, Citation, Treaty
+from index.pinpoint import article_citation, chapter_citation, note_citation, preamble_citation, resolve
+
+from .errors import UserError
+from .references import Reference, parse_reference
+
+EXAMPLES = "try e.g. 'Art. 41(3)(e)', 'UNCAC art. 2(a)', 'Protocol Article 6' or 'interpretative note on article 35'"
+
+
+@dataclass
+class Lookup:
+    """The outcome of a citation lookup."""
+
+    reference: str
+    found: bool
+    citation: Citation | None = None
+    message: str = ""
+    suggestions: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The CLI/API JSON shape."""
+        return {
+            "reference": self.reference,
+            "found": self.found,
+            "citation": self.citation.to_dict() if self.citation else None,
+            "message": self.message,
+            "suggestions": [s.to_dict() for s in self.suggestions],
+        }
+
+
+def _primary() -> str:
+    return next(e.id for e in load_catalog() if e.primary)
+
+
+def _treaty(corpus: Corpus, ref: Reference) -> tuple[Treaty | None, str]:
+    tid = ref.treaty or _primary()
+    lang = ref.language or "en"
+    treaty = corpus.get(tid, lang)
+    if treaty is not None:
+        return treaty, ""
+    name = next(e.short_title for e in load_catalog() if e.id == tid)
+    have = corpus.languages(tid)
+    if not have:
+        return None, f"{name} is not loaded here (run `python -m index inspect`)"
+    return None, f"{name} has no {lang!r} text here (available: {', '.join(have)})"
+
+
+def _nearest_articles(treaty: Treaty, number: str, n: int = 3) -> list[Article]:
+    target = int(number)
+    return sorted(treaty.articles, key=lambda a: (abs(int(a.number) - target), int(a.number)))[:n]
+
+
+def _children(article: Article, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [p for p, _ in article.walk() if len(p) == len(path) + 1 and p[:len(path)] == path]
+
+
+def _article(treaty: Treaty, ref: Reference, text: str) -> Lookup:
+    article = treaty.article(ref.article)
+    if article is None:
+        first, last = treaty.articles[0].number, treaty.articles[-1].number
+        return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no Article {ref.article} "
+                      f"(it has Articles {first}–{last}).",
+                      suggestions=[article_citation(treaty, a) for a in _nearest_articles(treaty, ref.article)])
+    if not ref.path:
+        return Lookup(text, True, article_citation(treaty, article))
+    if article.find(ref.path) is not None:
+        return Lookup(text, True, article_citation(treaty, article, ref.path))
+    known = ref.path
+    while known and article.find(known) is None:
+        known = known[:-1]
+    missing = "".join(f"({p})" for p in ref.path[len(known):])
+    where = article_citation(treaty, article, known)
+    options = _children(article, known)
+    suggestions = [where] + [article_citation(treaty, article, p) for p in options[:8]]
+    has = f"; it has {', '.join(''.join(f'({x})' for x in p[len(known):]) for p in options)}" if options else ""
+    return Lookup(text, False, message=f"No such provision: {where.label} has no {missing}{has}.", suggestions=suggestions)
+
+
+def _note(treaty: Treaty, ref: Reference, text: str) -> Lookup:
+    wanted = list(ref.articles)
+    exact = [n for n in treaty.notes if n.articles == wanted]
+    covering = [n for n in treaty.notes if set(wanted) <= set(n.articles)]
+    match = exact or (covering if len(covering) == 1 else [])
+    if match:
+        return Lookup(text, True, note_citation(treaty, match[0]))
+    which = " and ".join(wanted)
+    return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no interpretative note on "
+                  f"article{'s' if len(wanted) > 1 else ''} {which}.",
+                  suggestions=[note_citation(treaty, n) for n in (covering or treaty.notes)])
+
+
+def lookup(corpus: Corpus, text: str) -> Lookup:
+    """Resolve a free-form reference; UserError when the text is not a reference at all."""
+    if not text or not text.strip():
+        raise UserError(f"the reference is empty; {EXAMPLES}")
+    try:
+        return Lookup(text, True, resolve(list(corpus.treaties.values()), text, list(corpus.documents.values())))
+    except KeyError:
+        pass
+    ref = parse_reference(text)
+    if ref is None:
+        raise UserError(f"{text[:80]!r} is not a citation; {EXAMPLES}")
+    return lookup_reference(corpus, ref, text)
+
+
+def lookup_reference(corpus: Corpus, ref: Reference, text: str) -> Lookup:
+    """Resolve an already parsed reference."""
+    treaty, problem = _treaty(corpus, ref)
+    if treaty is None:
+        fallback = corpus.get(ref.treaty or _primary(), "en")
+        suggestions = []
+        if fallback is not None:
+            alt = lookup_reference(corpus, Reference(**{**ref.__dict__, "language": "en"}), text)
+            suggestions = [alt.citation] if alt.citation else alt.suggestions
+        return Lookup(text, False, message=f"No such provision: {problem}.", suggestions=suggestions)
+    if ref.kind == "article":
+        return _article(treaty, ref, text)
+    if ref.kind == "note":
+        return _note(treaty, ref, text)
+    if ref.kind == "chapter":
+        if any(c.number == ref.chapter for c in treaty.chapters):
+            return Lookup(text, True, chapter_citation(treaty, ref.chapter))
+        return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no Chapter {ref.chapter} "
+                      f"(it has Chapters {', '.join(c.number for c in treaty.chapters)}).",
+                      suggestions=[chapter_citation(treaty, c.number) for c in treaty.chapters[-2:]])
+    if treaty.preamble:
+        return Lookup(text, True, preamble_citation(treaty))
+    return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no preamble here.")

@@ -1,0 +1,129 @@
+"""Parse free-form citations: "Art. 41(3)(e)", "article 6(1)(a)(ii) of the Budapest Convention",
+"UNCAC art. 2(a)", "Protocol Article 6", "interpretative note on article 35", "artikel 6, eerste lid, onder a".
+
+    >>> parse_reference("article 6(1)(a)(ii) of the Budapest Convention")
+    Reference(kind='article', treaty='coe-budapest-2001', language=None, article='6', path=('1', 'a', 'ii'), ...)
+
+The whole string must be a reference: "Art. 35 and extradition" is a question, not a citation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.catalog import load_catalog
+
+from .text import normalize
+
+_ORDINALS = {"eerste": "1", "tweede": "2", "derde": "3", "vierde": "4", "vijfde": "5", "zesde": "6",
+             "zevende": "7", "achtste": "8", "negende": "9", "tiende": "10", "first": "1", "second": "2",
+             "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+_PART_WORD = (r"(?:sub-?paragraphs?|subparas?\.?|paragraphs?|paras?\.?|par\.?|§|lid|leden|points?|letters?|items?|"
+              r"clauses?|sub-?points?|subs?\.?|onder|onderdeel|punt|litt?\.?)")
+_FILLER = re.compile(r"^(?:,|;|\.|of|in|under|from|the|this|present|convention|protocol|treaty|van|het|dit|verdrag)\b\.?\s*|^[,;.]\s*")
+_ARTICLE = re.compile(r"^(?:articles?|arts?\.?|artikel(?:en)?|art\b\.?)\s*(\d+)\b")
+_NOTE = re.compile(r"^(?:the\s+)?(?:interpretative|interpretive|explanatory)?\s*notes?\s*(?:on|to|for|about|regarding)?\s*"
+                   r"(?:the\s+)?(?:articles?|arts?\.?)?\s*(\d+(?:\s*(?:,|and|&)\s*(?:articles?\s+|arts?\.?\s*)?\d+)*)$")
+_CHAPTER = re.compile(r"^(?:chapter|ch\.|hoofdstuk)\s*([ivxlc]+|\d+)$")
+_PREAMBLE = re.compile(r"^(?:the\s+)?(?:preamble|preambule|considerans)$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A parsed citation; treaty/language None when the text does not name them."""
+
+    kind: str  # "article" | "note" | "chapter" | "preamble"
+    treaty: str | None = None
+    language: str | None = None
+    article: str | None = None
+    path: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()  # for notes
+    chapter: str | None = None
+
+
+def to_roman(n: int) -> str:
+    """Upper-case roman numeral of a positive integer."""
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out.upper()
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> list[tuple[str, str]]:
+    """(lower-case alias, treaty id), longest first so "UN Convention against Corruption" wins over "UN Convention"."""
+    pairs = []
+    for e in load_catalog():
+        for alias in (e.id, e.short_title, *e.aliases):
+            pairs.append((alias.lower(), e.id))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _take_treaty(s: str) -> tuple[str | None, str]:
+    for alias, tid in _aliases():
+        m = re.search(rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])", s)
+        if m:
+            rest = (s[:m.start()] + " " + s[m.end():]).strip()
+            rest = re.sub(r"\s+(?:of|in|under|from|van)(?:\s+(?:the|het|dit))?\s*$", "", rest)
+            return tid, " ".join(rest.split())
+    return None, s
+
+
+def _take_language(s: str) -> tuple[str | None, str]:
+    m = re.search(r"\((nl|en)\)|\b(?:in\s+)?(dutch|nederlands|english)\b", s)
+    if not m:
+        return ("nl" if re.search(r"\bartikel", s) else None), s
+    word = m.group(1) or m.group(2)
+    lang = {"dutch": "nl", "nederlands": "nl", "english": "en"}.get(word, word)
+    return lang, " ".join((s[:m.start()] + " " + s[m.end():]).split())
+
+
+def _path(rest: str) -> tuple[str, ...] | None:
+    """Pinpoint parts after the article number, or None if anything else is left over."""
+    parts: list[str] = []
+    while rest:
+        if (m := re.match(r"^\(\s*([0-9]+|[a-z]{1,4})\s*\)\s*", rest)):
+            parts.append(m.group(1))
+        elif (m := re.match(rf"^{_PART_WORD}\s*\(?\s*([0-9]+|[a-z]{{1,4}})\s*\)?(?![\w])\s*", rest)):
+            parts.append(m.group(1))
+        elif (m := re.match(rf"^({'|'.join(_ORDINALS)})\s+(?:lid|paragraph)\b\s*", rest)):
+            parts.append(_ORDINALS[m.group(1)])
+        elif (m := re.match(r"^\.([0-9]+|[a-z]{1,4})(?![\w])\s*", rest)):
+            parts.append(m.group(1))
+        elif (m := _FILLER.match(rest)) and m.end() > 0:
+            pass
+        else:
+            return None
+        rest = rest[m.end():]
+    return tuple(parts)
+
+
+def parse_reference(text: str) -> Reference | None:
+    """The citation a text consists of, or None when it is not (only) a citation."""
+    s = normalize(text).lower().replace("’", "'").strip(" ?!")
+    s = re.sub(r"^(?:the\s+)?(?:text\s+of\s+)?", "", s)
+    if not s or len(s) > 200:
+        return None
+    language, s = _take_language(s)
+    treaty, s = _take_treaty(s)
+    s = s.strip(" ,;:.")
+    if (m := _NOTE.match(s)):
+        return Reference("note", treaty, language, articles=tuple(re.findall(r"\d+", m.group(1))))
+    if (m := _CHAPTER.match(s)):
+        chapter = m.group(1)
+        return Reference("chapter", treaty, language, chapter=chapter.upper() if not chapter.isdigit() else to_roman(int(chapter)))
+    if _PREAMBLE.match(s):
+        return Reference("preamble", treaty, language)
+    m = _ARTICLE.match(s)
+    if m is None and treaty is not None:
+        m = re.match(r"^(\d+)\b", s)  # "UNCAC 2(a)": a bare number once a treaty is named
+    if m is None:
+        return None
+    path = _path(s[m.end():].strip())
+    if path is None:
+        return None
+    return Reference("article", treaty, language, article=m.group(1), path=path)

