@@ -10,7 +10,9 @@ import argparse
 import gradio as gr
 
 from index import config
-from index.corpus import Corpus, load_corpus
+from index import store
+from index.corpus import Corpus
+from index.embedding import ModelError
 from index.pinpoint import article_citation, resolve
 
 
@@ -81,7 +83,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=config.app_port())
     parser.add_argument("--share", action="store_true", help="public Gradio link (off by default)")
     args = parser.parse_args()
-    corpus = load_corpus()
+    try:
+        # Builds the search index first when it is missing or stale, so the first question is fast.
+        corpus = store.ensure(progress=lambda message, fraction: print(f"[{fraction:4.0%}] {message}", flush=True)).corpus
+    except (store.IndexProblem, ModelError) as exc:
+        raise SystemExit(f"error: {exc}") from None
     for problem in corpus.problems:
         print(f"warning: {problem}")
     build(corpus).launch(server_name=args.host, server_port=args.port, share=args.share)

@@ -11,25 +11,31 @@ import json
 import sys
 from pathlib import Path
 
+from index.catalog import load_catalog
 from index.embedding import ModelError
 from index.store import IndexProblem
 
 from .errors import UserError
 
 
+def _progress(message: str, fraction: float) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
 def _open(args: argparse.Namespace):
     from .engine import Assistant
 
-    def progress(message: str, fraction: float) -> None:
-        print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
-
-    return Assistant.open(args.corpus_dir, args.data_dir, args.model, progress=progress)
+    return Assistant.open(args.corpus_dir, args.data_dir, args.model, progress=_progress)
 
 
 def _ask(args: argparse.Namespace) -> int:
     from .engine import clean_question
 
-    clean_question(args.question)  # fail fast, before loading anything
+    clean_question(args.question)  # fail fast, before loading the model
+    known = [e.id for e in load_catalog()]
+    for tid in args.treaty or []:
+        if tid not in known:
+            raise UserError(f"unknown treaty {tid!r}; known: {', '.join(known)}")
     result = _open(args).ask(args.question, treaties=args.treaty, language=args.lang, k=args.k, chapter=args.chapter)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -45,7 +51,17 @@ def _ask(args: argparse.Namespace) -> int:
 def _cite(args: argparse.Namespace) -> int:
     if not args.reference.strip():
         raise UserError("the reference is empty; try e.g. 'Art. 41(3)(e)' or 'UNCAC art. 2(a)'")
-    found = _open(args).cite(args.reference)
+    from index import store
+
+    from .engine import MAX_QUESTION
+    from .lookup import lookup
+    from .text import normalize
+
+    if len(args.reference) > MAX_QUESTION:
+        raise UserError(f"the reference is {len(args.reference):,} characters long; a citation is short, e.g. 'Art. 41(3)(e)'")
+    # A lookup needs the parsed texts only, not the embedding model.
+    corpus = store.ensure(args.corpus_dir, args.data_dir, args.model, progress=_progress).corpus
+    found = lookup(corpus, normalize(args.reference))
     if args.json:
         print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
     elif found.found:

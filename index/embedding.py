@@ -80,6 +80,9 @@ def load_embedder(name: str) -> Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a weights-loading bar on every start is noise on stderr
 
         model = SentenceTransformer(target, device="cpu", local_files_only=local)
     except Exception as exc:  # the library raises many types for a bad name or folder
