@@ -190,8 +190,11 @@ class Assistant:
         """Ranked passages with notes and cross-references attached."""
         if mode not in MODES:
             raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
-        hits = self.retriever.run(question, scope, k=k, mode=mode)
-        return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
+        return self._retrieve(question, scope, k, mode)[0]
+
+    def _retrieve(self, question: str, scope: Scope, k: int, mode: str = "hybrid") -> tuple[list[Passage], float]:
+        hits, confidence = self.retriever.rank(question, scope, k=k, mode=mode)
+        return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)], confidence
 
     def _passage(self, rank: int, hit: Hit) -> Passage:
         chunk = self.retriever.chunks[hit.row]
@@ -234,8 +237,7 @@ class Assistant:
         as_lookup = self._as_citation(question, scope, treaties)
         if as_lookup is not None:
             return self._lookup_answer(question, as_lookup, scope, notices)
-        passages = self.retrieve(question, scope, k=k)
-        confidence = max((p.hit.dense for p in passages if p.hit.dense is not None), default=0.0)
+        passages, confidence = self._retrieve(question, scope, k)
         threshold = self.calibration.threshold
         definitions = self.definitions_for(question, scope)
         titles = {t: self.catalog[t].short_title for t in self.order}

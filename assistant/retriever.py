@@ -91,12 +91,17 @@ class HybridRetriever:
 
     def run(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         """The k best chunks in scope, best first; ties favour the first treaty of the scope."""
+        return self.rank(question, scope, k, mode)[0]
+
+    def rank(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> tuple[list[Hit], float]:
+        """`run`'s hits and the best cosine in scope (the abstention signal), from one query encoding."""
         rows = self.rows(scope)
         s = self.settings
         depth = max(s.candidates, k)
         hits: dict[int, Hit] = {}
-        if mode in ("hybrid", "dense"):
-            for rank, (row, cos) in enumerate(self.dense(question, rows, depth), start=1):
+        dense = self.dense(question, rows, depth) if mode in ("hybrid", "dense") else []
+        if dense:
+            for rank, (row, cos) in enumerate(dense, start=1):
                 hit = hits.setdefault(row, Hit(row, 0.0))
                 hit.dense, hit.dense_rank = cos, rank
                 hit.score += s.dense_weight / (s.rrf_k + rank) if mode == "hybrid" else cos
@@ -111,7 +116,7 @@ class HybridRetriever:
                 if priority[self.chunks[hit.row].treaty] == 0:
                     hit.score *= 1 + s.primary_boost
         ranked = sorted(hits.values(), key=lambda h: (-h.score, priority[self.chunks[h.row].treaty], h.row))
-        return ranked[:k]
+        return ranked[:k], dense[0][1] if dense else 0.0
 
     def confidence(self, question: str, scope: Scope) -> float:
         """Best cosine similarity in scope: the evidence that the texts address the question."""

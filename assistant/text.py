@@ -47,8 +47,10 @@ def tokens(text: str, language: str = "en") -> list[str]:
 
 def strip_marker(block: str) -> str:
     """A block's text without its printed marker ("1.", "(a)", "a)", "(i)")."""
-    return _MARKER.sub("", _MARKER.sub("", block, count=1), count=1) if re.match(r"^\d+\.\s+\(a\)", block) \
-        else _MARKER.sub("", block, count=1)
+    rest = _MARKER.sub("", block, count=1)
+    if re.match(r"^\d+\.\s+(?:\(a\)|a\)|a\.)\s", block):  # "12. (a) ...": paragraph number on its first point's line
+        rest = _MARKER.sub("", rest, count=1)
+    return rest
 
 
 def sentences(text: str) -> list[str]:
