@@ -49,19 +49,13 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
-    if not args.reference.strip():
-        raise UserError("the reference is empty; try e.g. 'Art. 41(3)(e)' or 'UNCAC art. 2(a)'")
     from index import store
 
-    from .engine import MAX_QUESTION
     from .lookup import lookup
-    from .text import normalize
 
-    if len(args.reference) > MAX_QUESTION:
-        raise UserError(f"the reference is {len(args.reference):,} characters long; a citation is short, e.g. 'Art. 41(3)(e)'")
     # A lookup needs the parsed texts only, not the embedding model.
     corpus = store.ensure(args.corpus_dir, args.data_dir, args.model, progress=_progress).corpus
-    found = lookup(corpus, normalize(args.reference))
+    found = lookup(corpus, args.reference)
     if args.json:
         print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
     elif found.found:

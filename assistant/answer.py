@@ -6,13 +6,14 @@ verbatim slice of one provision, and the citation after it names that provision.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.chunking import Chunk
 from index.corpus import Corpus
 from index.model import Citation
 from index.pinpoint import article_citation, note_citation
 
+from .definitions import Definition
 from .text import sentences, strip_marker, tokens
 
 
@@ -55,7 +56,7 @@ def _lead_in(corpus: Corpus, chunk: Chunk, path: tuple[str, ...]) -> Citation | 
     if not text.rstrip().endswith((":", "—")):
         return None
     cite = article_citation(treaty, article, parent_path)
-    return Citation(**{**cite.__dict__, "text": text})
+    return replace(cite, text=text)
 
 
 def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str, language: str,
@@ -76,11 +77,11 @@ def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str,
     return out
 
 
-def definition_sentences(corpus: Corpus, citation: Citation) -> list[Sentence]:
+def definition_sentences(corpus: Corpus, definition: Definition) -> list[Sentence]:
     """A definition as answer sentences: the defining text, then each listed point it opens."""
+    citation, path = definition.citation, definition.path
     treaty = corpus.get(citation.treaty, citation.language)
     article = treaty.article(citation.article)
-    path = tuple(citation.id.split("/art-", 1)[1].split("/")[1:])
     node = article.find(path)
     out = [Sentence(strip_marker(f"{node.marker} {node.text}".strip()), citation, 0, 0, 1.0)]
     for n, (sub, child) in enumerate(((p, c) for p, c in article.walk() if p[:len(path)] == path and len(p) == len(path) + 1), 1):

@@ -25,6 +25,7 @@ class Definition:
     term: str
     stems: tuple[str, ...]
     citation: Citation
+    path: tuple[str, ...]  # pinpoint path of the defining provision in its article
 
 
 def defined_terms(treaty: Treaty, article_number: str | None) -> list[Definition]:
@@ -41,7 +42,7 @@ def defined_terms(treaty: Treaty, article_number: str | None) -> list[Definition
         stems = tuple(tokens(term, treaty.language))
         if stems and stems not in seen:  # UNCAC 2(a)(iii) repeats "public official"
             seen.add(stems)
-            out.append(Definition(term, stems, article_citation(treaty, article, path)))
+            out.append(Definition(term, stems, article_citation(treaty, article, path), path))
     return out
 
 

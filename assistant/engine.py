@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index import config, store
@@ -255,7 +255,7 @@ class Assistant:
         chosen = extract.select(cands)
         if definitions and _DEFINITIONAL.search(question):
             # A question about what a defined term means is answered by the definition first.
-            lead = [s for d in definitions[:2] for s in extract.definition_sentences(self.corpus, d.citation)]
+            lead = [s for d in definitions[:2] for s in extract.definition_sentences(self.corpus, d)]
             chosen = lead + [s for s in chosen if all(s.text != x.text for x in lead)][:2]
         body, citations = extract.render(chosen, self.order, titles)
         mode = "extractive"
@@ -272,7 +272,7 @@ class Assistant:
             for path, _ in p.chunk.blocks:
                 cite = extract.block_citation(self.corpus, p.chunk, path)
                 allowed[cite.label] = cite
-            allowed.setdefault(p.chunk.label, extract.block_citation(self.corpus, p.chunk, _path_of(p.chunk)))
+            allowed.setdefault(p.chunk.label, extract.block_citation(self.corpus, p.chunk, p.chunk.path))
         try:
             out = generate(question, [(p.chunk.label, p.chunk.text) for p in passages], set(allowed),
                            url=config.llm_url(), model=config.llm_model(), key=config.llm_key(),
@@ -290,9 +290,9 @@ class Assistant:
         if ref is None:
             return None
         if ref.treaty is None and treaties:
-            ref = ref.__class__(**{**ref.__dict__, "treaty": scope.treaties[0]})
+            ref = replace(ref, treaty=scope.treaties[0])
         if ref.language is None:
-            ref = ref.__class__(**{**ref.__dict__, "language": scope.language})
+            ref = replace(ref, language=scope.language)
         return lookup_reference(self.corpus, ref, question)
 
     def _lookup_answer(self, question: str, found: Lookup, scope: Scope, notices: list[str]) -> Answer:
@@ -305,13 +305,7 @@ class Assistant:
 
     def cite(self, reference: str) -> Lookup:
         """Look up a citation; UserError if the text is not a citation."""
-        if reference is not None and len(reference) > MAX_QUESTION:
-            raise UserError(f"the reference is {len(reference):,} characters long; a citation is short, e.g. 'Art. 41(3)(e)'")
-        return lookup(self.corpus, normalize(reference or ""))
-
-
-def _path_of(chunk: Chunk) -> tuple[str, ...]:
-    return tuple(chunk.node_id.split("/art-", 1)[1].split("/")[1:]) if chunk.kind == "article" else ()
+        return lookup(self.corpus, reference)
 
 
 def _settings() -> FusionSettings:

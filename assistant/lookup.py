@@ -2,7 +2,7 @@
 with the nearest provisions that do exist. Never a different node presented as the one asked for."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.catalog import load_catalog
 from index.corpus import Corpus
@@ -11,7 +11,9 @@ from index.pinpoint import article_citation, chapter_citation, note_citation, pr
 
 from .errors import UserError
 from .references import Reference, parse_reference
+from .text import normalize
 
+MAX_REFERENCE = 2000
 EXAMPLES = "try e.g. 'Art. 41(3)(e)', 'UNCAC art. 2(a)', 'Protocol Article 6' or 'interpretative note on article 35'"
 
 
@@ -99,7 +101,10 @@ def _note(treaty: Treaty, ref: Reference, text: str) -> Lookup:
 
 def lookup(corpus: Corpus, text: str) -> Lookup:
     """Resolve a free-form reference; UserError when the text is not a reference at all."""
-    if not text or not text.strip():
+    if len(text or "") > MAX_REFERENCE:
+        raise UserError(f"the reference is {len(text):,} characters long; a citation is short, {EXAMPLES}")
+    text = normalize(text or "")
+    if not text:
         raise UserError(f"the reference is empty; {EXAMPLES}")
     try:
         return Lookup(text, True, resolve(list(corpus.treaties.values()), text, list(corpus.documents.values())))
@@ -118,7 +123,7 @@ def lookup_reference(corpus: Corpus, ref: Reference, text: str) -> Lookup:
         fallback = corpus.get(ref.treaty or _primary(), "en")
         suggestions = []
         if fallback is not None:
-            alt = lookup_reference(corpus, Reference(**{**ref.__dict__, "language": "en"}), text)
+            alt = lookup_reference(corpus, replace(ref, language="en"), text)
             suggestions = [alt.citation] if alt.citation else alt.suggestions
         return Lookup(text, False, message=f"No such provision: {problem}.", suggestions=suggestions)
     if ref.kind == "article":

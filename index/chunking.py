@@ -12,7 +12,7 @@ covers with their pinpoint paths, so answers can cite the exact paragraph or poi
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Iterator
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -48,6 +48,7 @@ class Chunk:
     article: str  # the article (for a note: the first article it interprets)
     articles: list[str]  # every article the chunk is about (several for a joint note)
     node_id: str  # citation id of the smallest node holding the whole chunk
+    path: tuple[str, ...]  # that node's pinpoint path inside the article (() = whole article or note)
     label: str  # its pinpoint label
     paragraph: str | None
     point: str | None
@@ -75,6 +76,7 @@ class Chunk:
         """JSON-ready form (paths as lists)."""
         d = asdict(self)
         d["blocks"] = [[list(path), text] for path, text in self.blocks]
+        d["path"] = list(self.path)
         return d
 
     @classmethod
@@ -82,6 +84,7 @@ class Chunk:
         """Inverse of to_dict."""
         d = dict(d)
         d["blocks"] = [(tuple(path), text) for path, text in d["blocks"]]
+        d["path"] = tuple(d["path"])
         return cls(**d)
 
 
@@ -172,7 +175,7 @@ def chunk_article(treaty: Treaty, article: Article, params: ChunkParams) -> list
         cite = article_citation(treaty, article, path)
         chunks.append(Chunk(
             id=f"{cite.id.split('/art-')[0]}/art-{article.number}#{n}", treaty=treaty.id, language=treaty.language,
-            kind="article", article=article.number, articles=[article.number], node_id=cite.id, label=cite.label,
+            kind="article", article=article.number, articles=[article.number], node_id=cite.id, path=path, label=cite.label,
             paragraph=cite.paragraph, point=cite.point, chapter=article.chapter, title=article.title,
             header=header, blocks=blocks, context=_lead_in(groups, blocks[0][0], blocks[0][1]),
         ))
@@ -190,7 +193,7 @@ def chunk_note(treaty: Treaty, note: Note, params: ChunkParams) -> list[Chunk]:
         chunks.append(Chunk(
             id=f"{cite.id}#{n}", treaty=treaty.id, language=treaty.language, kind="note",
             article=note.articles[0] if note.articles else "", articles=list(note.articles), node_id=cite.id,
-            label=cite.label, paragraph=None, point=None, chapter=first.chapter if first else None,
+            path=(), label=cite.label, paragraph=None, point=None, chapter=first.chapter if first else None,
             title=note.heading, header=header, blocks=blocks, note=note.number,
         ))
     return chunks

@@ -237,7 +237,7 @@ def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started
         manifest["files"] = {n: sha256_file(tmp / n) for n in FILES}
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
         write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
-        (tmp).rename(builds / name)
+        tmp.rename(builds / name)
         write_atomic(root / "CURRENT", name.encode())
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
