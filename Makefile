@@ -20,8 +20,11 @@ app: install
 	$(PY) app.py
 
 test: install
-	@# The generated-PDF tests typeset with DejaVu; install it where the machine lacks it.
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null)
+	@# The generated-PDF tests typeset with DejaVu and the UI test drives Debian's chromium; install what is missing.
+	@missing=""; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || missing="$$missing fonts-dejavu-core"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 	$(PY) -m pytest -q
 
 clean:

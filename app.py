@@ -1,96 +1,268 @@
-"""Treaty browser (Gradio): read any loaded treaty article by article, look up a pinpoint.
+"""Treaty Q&A — the Gradio app: ask in plain language, read answers made of the treaty's own
+sentences, click a citation to read the article, browse the contents, look up a pinpoint.
 
-The chat UI with cited answers arrives with the retrieval issue; until then this serves
-the parsed corpus so that every article and pinpoint can be checked by eye.
+    make app                     # or: python app.py [--host H] [--port P] [--share] [--concurrency N]
+
+The Gradio API answers with the same JSON as the CLI (``python -m assistant ask|cite --json``):
+
+    >>> from gradio_client import Client
+    >>> client = Client("http://127.0.0.1:7860/")
+    >>> client.predict("Can a country refuse to extradite its own nationals?", api_name="/ask")["citations"][0]["label"]
+    >>> client.predict("UNCAC art. 2(a)", api_name="/lookup")["found"]
+    True
 """
 from __future__ import annotations
 
 import argparse
+import logging
+import time
 
 import gradio as gr
 
-from index import config
-from index import store
-from index.corpus import Corpus
+from assistant.conversation import Turn
+from assistant.engine import Assistant
+from assistant.errors import UserError
+from assistant.viewer import open_view, table_of_contents
+from index import config, store
 from index.embedding import ModelError
-from index.pinpoint import article_citation, resolve
+from ui import render
+
+log = logging.getLogger("treaty_qa.app")
+
+EXAMPLES = [
+    "Can a country refuse to extradite its own nationals?",
+    "Can the police order a provider to preserve stored data quickly?",
+    "What counts as child sexual abuse material?",
+    "Is there a 24/7 contact point for urgent requests?",
+    "What is an electronic data?",
+    "Art. 35",
+]
+# A click on any [data-cite] link inside the component becomes a "click" event carrying the node id.
+_CLICKS = ("element.addEventListener('click', (event) => {"
+           " const a = event.target.closest('[data-cite]'); if (!a) return;"
+           " event.preventDefault(); trigger('click', {cite: a.dataset.cite}); });")
+VIEWER_JS = _CLICKS + (" watch('value', () => { const h = element.querySelector('.hl');"
+                       " if (h) h.scrollIntoView({block: 'center'}); });")
+CONVERSATION_JS = _CLICKS + (" watch('value', () => { const t = element.querySelectorAll('.turn');"
+                             " if (t.length) t[t.length - 1].scrollIntoView({block: 'nearest'}); });")
+CSS = """
+#conversation { max-height: 70vh; overflow-y: auto; }
+.turn { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
+.turn .question { font-weight: 600; margin-bottom: 4px; }
+.turn .searched, .turn .kind { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.turn.abstained { border-color: #c98a00; background: rgba(201, 138, 0, 0.06); }
+.turn.error, .error-line { color: #b42318; }
+.notice { font-size: 0.9em; padding: 4px 8px; margin: 4px 0; border-left: 3px solid #c98a00; }
+.provisions-head, .toc-title, .note-head { font-weight: 600; margin-top: 8px; }
+a.cite { text-decoration: underline dotted; cursor: pointer; padding: 0; margin: 0; }
+#viewer { max-height: 75vh; overflow-y: auto; }
+.viewer .crumbs { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.viewer .blk { margin: 6px 0; white-space: pre-wrap; }
+.viewer .depth-2 { margin-left: 1.5em; } .viewer .depth-3 { margin-left: 3em; }
+.viewer .hl, .viewer .note.hl { background: rgba(255, 213, 79, 0.45); border-radius: 4px; }
+.viewer .note { border-top: 1px solid var(--border-color-primary); margin-top: 10px; padding-top: 6px; }
+.viewer .nav { margin-top: 12px; display: flex; gap: 16px; }
+#toc { max-height: 70vh; overflow-y: auto; }
+"""
 
 
-def _choices(corpus: Corpus) -> list[tuple[str, str]]:
-    return [(f"{t.short_title} ({lang})", f"{tid}|{lang}") for (tid, lang), t in corpus.treaties.items()]
+class TreatyApp:
+    """The app's handlers over one loaded assistant; `blocks()` lays them out."""
+
+    def __init__(self, qa: Assistant):
+        self.qa = qa
+        self.titles = {tid: entry.short_title for tid, entry in qa.catalog.items()}
+        self.treaties = [t for t in qa.order if qa.corpus.languages(t)]
+        self.primary = next(e.id for e in qa.catalog.values() if e.primary)
+
+    # -- chat --------------------------------------------------------------------------------
+    def ask(self, question: str, treaties: list[str], language: str, turns: list[str], previous: Turn | None):
+        """Answer one chat question; returns (conversation, turns, context for a follow-up, cleared box)."""
+        started = time.perf_counter()
+        try:
+            if not treaties:
+                raise UserError("choose at least one treaty to search (or press “All treaties”)")
+            answer = self.qa.ask(question, treaties=treaties, language=language, previous=previous)
+            turn = render.answer_html(answer, self.titles, time.perf_counter() - started)
+            previous = answer.turn or previous
+        except UserError as exc:
+            turn = render.error_html(question, f"{exc}.")
+        except Exception:  # the page shows one line; the server log keeps the traceback
+            log.exception("ask failed for %r", question)
+            turn = render.error_html(question, "Something went wrong with this question (see the server log); try rephrasing it.")
+        turns = [*turns, turn]
+        return render.conversation_html(turns), turns, previous, ""
+
+    def clear(self):
+        """A fresh conversation (no follow-up context)."""
+        return render.conversation_html([]), [], None
+
+    def scope_note(self, treaties: list[str], language: str) -> str:
+        """What the next question will search, and what it will not."""
+        if not treaties:
+            return "Nothing selected: choose at least one treaty."
+        try:
+            scope, notices = self.qa.scope(treaties, language)
+        except UserError as exc:
+            return f"Nothing to search: {exc}."
+        names = ", ".join(self.titles[t] for t in scope.treaties)
+        lines = [f"Will search: {names} ({render.LANGUAGES.get(language, language)})."]
+        return "\n\n".join(lines + [f"{n}." for n in notices])
+
+    # -- reading -----------------------------------------------------------------------------
+    def open(self, node_id: str):
+        """The article viewer opened at a node, and the Article tab selected."""
+        try:
+            html = render.article_html(open_view(self.qa.corpus, self.qa.catalog, node_id))
+        except UserError as exc:
+            html = render.message_html(f"{exc}.")
+        return html, gr.Tabs(selected="article")
+
+    def open_clicked(self, event: gr.EventData):
+        """Open the node a clicked citation link names."""
+        return self.open(str(getattr(event, "cite", "")))
+
+    def contents(self, key: str) -> str:
+        """Table of contents of one language version ("treaty-id|lang")."""
+        tid, _, lang = (key or "").partition("|")
+        treaty = self.qa.corpus.get(tid, lang)
+        if treaty is None:
+            return render.message_html("Choose a treaty.")
+        return render.toc_html(f"{treaty.short_title} ({render.LANGUAGES.get(lang, lang)})", table_of_contents(treaty))
+
+    def lookup(self, reference: str) -> str:
+        """Exactly the provision a citation names, or "no such provision" with suggestions."""
+        try:
+            return render.lookup_html(self.qa.cite(reference))
+        except UserError as exc:
+            return render.message_html(f"{exc}.")
+
+    # -- API (same JSON as the CLI) ----------------------------------------------------------
+    def api_ask(self, question: str, treaties: list[str] | None = None, language: str = "en", k: int = 5,
+                chapter: str | None = None) -> dict:
+        """Answer a question with pinpoint citations: the JSON of `python -m assistant ask --json`."""
+        try:
+            return self.qa.ask(question, treaties=treaties or None, language=language, k=int(k), chapter=chapter or None).to_dict()
+        except UserError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    def api_lookup(self, reference: str) -> dict:
+        """Look up a citation: the JSON of `python -m assistant cite --json`."""
+        try:
+            return self.qa.cite(reference).to_dict()
+        except UserError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    # -- layout ------------------------------------------------------------------------------
+    def _editions(self) -> list[tuple[str, str]]:
+        return [(f"{self.titles[t]} ({render.LANGUAGES.get(lang, lang)})", f"{t}|{lang}") for t, lang in self.qa.available()]
+
+    def _missing_note(self) -> str:
+        missing = self.qa.corpus.missing
+        if not missing:
+            return ""
+        rows = "; ".join(f"{self.titles.get(m['id'], m['id'])} in {render.LANGUAGES.get(m['language'], m['language'])} "
+                         f"(`{m['how']}`)" for m in missing)
+        return f"Not available here, so never searched: {rows}."
+
+    def blocks(self) -> gr.Blocks:
+        """The page: chat on the left; article viewer, contents and lookup on the right."""
+        languages = sorted({lang for _, lang in self.qa.corpus.treaties}, key=lambda x: (x != "en", x))
+        editions = self._editions()
+        with gr.Blocks(title="Treaty Q&A", analytics_enabled=False) as page:
+            gr.Markdown("# Treaty Q&A\nAnswers in the treaties' own words, each sentence followed by its pinpoint "
+                        "citation. Click a citation to read the article.")
+            with gr.Row():
+                with gr.Column(scale=5):
+                    with gr.Row():
+                        treaties = gr.CheckboxGroup([(self.titles[t], t) for t in self.treaties], value=[self.primary],
+                                                    label="Treaties to search", elem_id="treaties", scale=4)
+                        everything = gr.Button("All treaties", size="sm", scale=1, elem_id="all-treaties")
+                    language = gr.Radio([(render.LANGUAGES.get(x, x), x) for x in languages], value="en",
+                                        label="Language of the texts", elem_id="language")
+                    scope = gr.Markdown(self.scope_note([self.primary], "en"), elem_id="scope-note")
+                    if self.qa.corpus.missing:
+                        with gr.Accordion(f"Not available here ({len(self.qa.corpus.missing)} language versions)", open=False):
+                            gr.Markdown(self._missing_note(), elem_id="missing-note")
+                    conversation = gr.HTML(render.conversation_html([]), js_on_load=CONVERSATION_JS,
+                                           elem_id="conversation", apply_default_css=True)
+                    with gr.Row():
+                        question = gr.Textbox(placeholder="e.g. Can a country refuse to extradite its own nationals?",
+                                              label="Your question", elem_id="question", scale=5, max_length=2000)
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label="Examples",
+                                          elem_id="examples", type="values")
+                    clear = gr.Button("New conversation", size="sm", elem_id="clear")
+                with gr.Column(scale=4):
+                    with gr.Tabs(selected="contents", elem_id="tabs") as tabs:
+                        with gr.Tab("Article", id="article", elem_id="tab-article"):
+                            viewer = gr.HTML(render.message_html("Click a citation, or an article in Contents, to read it here."),
+                                             js_on_load=VIEWER_JS, elem_id="viewer")
+                        with gr.Tab("Contents", id="contents", elem_id="tab-contents"):
+                            edition = gr.Dropdown(editions, value=editions[0][1], label="Treaty", elem_id="edition")
+                            toc = gr.HTML(self.contents(editions[0][1]), js_on_load=_CLICKS, elem_id="toc")
+                        with gr.Tab("Look up", id="lookup", elem_id="tab-lookup"):
+                            reference = gr.Textbox(label="Citation", elem_id="lookup-box",
+                                                   placeholder="Art. 35 · Art. 41(3)(e) · UNCAC art. 2(a) · Budapest art. 6(1)(a)(ii)")
+                            find = gr.Button("Look up", elem_id="lookup-button")
+                            found = gr.HTML(elem_id="lookup-result", js_on_load=_CLICKS)
+            # The API endpoints are registered first so that they own the names "ask" and "lookup".
+            gr.api(self.api_ask, api_name="ask")
+            gr.api(self.api_lookup, api_name="lookup")
+            turns, previous = gr.State([]), gr.State(None)
+            chat_out = [conversation, turns, previous, question]
+            private = {"api_visibility": "private"}
+            for trigger in (ask.click, question.submit):
+                trigger(self.ask, [question, treaties, language, turns, previous], chat_out, **private)
+            examples.click(lambda sample, *rest: self.ask(sample[0] if isinstance(sample, list) else sample, *rest),
+                           [examples, treaties, language, turns, previous], chat_out, **private)
+            clear.click(self.clear, None, [conversation, turns, previous], **private)
+            everything.click(lambda: list(self.treaties), None, treaties, **private)
+            for control in (treaties, language):
+                control.change(self.scope_note, [treaties, language], scope, **private)
+            for clickable in (conversation, viewer, toc, found):
+                clickable.click(self.open_clicked, None, [viewer, tabs], **private)
+            edition.change(self.contents, edition, toc, **private)
+            for trigger in (find.click, reference.submit):
+                trigger(self.lookup, reference, found, **private)
+        return page
 
 
-def _article_list(corpus: Corpus, key: str) -> list[tuple[str, str]]:
-    tid, lang = key.split("|")
-    treaty = corpus.get(tid, lang)
-    return [(f"Art. {a.number} — {a.title}", a.number) for a in treaty.articles] if treaty else []
+def theme() -> gr.themes.Base:
+    """The default look with system fonts: the machines here cannot fetch web fonts."""
+    return gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
+                             font_mono=["ui-monospace", "monospace"])
 
 
-def render_article(corpus: Corpus, key: str, number: str) -> str:
-    """Markdown of one article with its chapter, label and any interpretative notes."""
-    tid, lang = key.split("|")
-    treaty = corpus.get(tid, lang)
-    article = treaty.article(number) if treaty and number else None
-    if article is None:
-        return "Choose an article."
-    chapter = next((c for c in treaty.chapters if c.number == article.chapter), None)
-    cite = article_citation(treaty, article)
-    parts = [f"### {cite.label} — {article.title}"]
-    if chapter:
-        parts.append(f"*Chapter {chapter.number}: {chapter.name}*")
-    parts += article.blocks()
-    for note in treaty.notes_for(article.number):
-        parts.append(f"**Interpretative note ({note.heading})**")
-        parts += note.paragraphs
-    return "\n\n".join(parts)
-
-
-def lookup(corpus: Corpus, ref: str) -> str:
-    """Exact text of a pinpoint label or id, or a one-line reason."""
-    if not ref.strip():
-        return "Type a pinpoint such as `UN Convention against Cybercrime, Art. 41(3)(e)`."
-    try:
-        cite = resolve(list(corpus.treaties.values()), ref, list(corpus.documents.values()))
-    except KeyError as exc:
-        return f"No such provision: {exc.args[0]}"
-    return f"**{cite.label}**\n\n{cite.text}"
-
-
-def build(corpus: Corpus) -> gr.Blocks:
-    """The Gradio app over a loaded corpus."""
-    choices = _choices(corpus)
-    first = choices[0][1]
-    with gr.Blocks(title="Treaty Q&A — browser") as demo:
-        gr.Markdown("# Treaty browser\nThe parsed treaty texts, article by article.")
-        if corpus.missing:
-            gr.Markdown("Not available here: " + "; ".join(f"{m['id']} ({m['language']}): `{m['how']}`" for m in corpus.missing))
-        with gr.Row():
-            treaty = gr.Dropdown(choices, value=first, label="Treaty")
-            article = gr.Dropdown(_article_list(corpus, first), value="1", label="Article")
-        view = gr.Markdown(render_article(corpus, first, "1"))
-        ref = gr.Textbox(label="Pinpoint lookup", placeholder="UN Convention against Cybercrime, Art. 41(3)(e)")
-        found = gr.Markdown()
-        treaty.change(lambda k: gr.Dropdown(choices=_article_list(corpus, k), value="1"), treaty, article)
-        article.change(lambda k, n: render_article(corpus, k, n), [treaty, article], view)
-        ref.submit(lambda r: lookup(corpus, r), ref, found)
-    return demo
+def serve(qa: Assistant, host: str, port: int, share: bool = False, concurrency: int | None = None,
+          block: bool = True) -> gr.Blocks:
+    """Launch the app over an assistant; with block=False return the running app (tests)."""
+    page = TreatyApp(qa).blocks()
+    page.queue(default_concurrency_limit=concurrency or config.app_concurrency())
+    page.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
+                css=CSS, theme=theme(), footer_links=["api"], show_error=False)
+    return page
 
 
 def main() -> None:
-    """Start the app on the configured host and port."""
+    """Start the app on the configured host and port, building the index first if needed."""
     parser = argparse.ArgumentParser(description="Treaty Q&A app")
-    parser.add_argument("--host", default=config.app_host())
-    parser.add_argument("--port", type=int, default=config.app_port())
+    parser.add_argument("--host", default=config.app_host(), help="interface (env TREATY_QA_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=config.app_port(), help="port (env TREATY_QA_PORT, default 7860)")
+    parser.add_argument("--concurrency", type=int, default=config.app_concurrency(),
+                        help="requests answered at once (env TREATY_QA_CONCURRENCY, default 4)")
     parser.add_argument("--share", action="store_true", help="public Gradio link (off by default)")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
     try:
-        # Builds the search index first when it is missing or stale, so the first question is fast.
-        corpus = store.ensure(progress=lambda message, fraction: print(f"[{fraction:4.0%}] {message}", flush=True)).corpus
+        # Builds the index first when it is missing or stale, with progress on the console.
+        qa = Assistant.open(progress=lambda message, fraction: print(f"[{fraction:4.0%}] {message}", flush=True))
     except (store.IndexProblem, ModelError) as exc:
         raise SystemExit(f"error: {exc}") from None
-    for problem in corpus.problems:
+    for problem in qa.corpus.problems:
         print(f"warning: {problem}")
-    build(corpus).launch(server_name=args.host, server_port=args.port, share=args.share)
+    serve(qa, args.host, args.port, share=args.share, concurrency=args.concurrency)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+from index.corpus import Corpus
+from index.model import Citation
+from index.pinpoint import article_citation
+
 _EN = re.compile(r"\b[Aa]rticles?\s+(?P<list>\d+(?:(?:\s*,\s*|\s+)(?:and|or|to|through|paragraphs?|subparagraphs?|\d+|\(?[a-z]{1,4}\)|,)+)*)")
 _NL = re.compile(r"\b[Aa]rtikel(?:en)?\s+(?P<list>\d+(?:(?:\s*,\s*|\s+)(?:en|of|tot en met|[a-z]+\s+leden|[a-z]+\s+lid|lid|onder|onderdeel|\d+|\(?[a-z]{1,4}\)|,)+)*)")
 _RANGE = {"en": r"(\d+)\s+(?:to|through)\s+(\d+)", "nl": r"(\d+)\s+tot en met\s+(\d+)"}
@@ -47,3 +51,16 @@ def references_in(text: str, language: str) -> list[tuple[str | None, str]]:
             which = None
         out += [(which, n) for n in _numbers(m.group("list"), lang)]
     return list(dict.fromkeys(out))
+
+
+def linked_articles(corpus: Corpus, treaty_id: str, parent_id: str | None, language: str, text: str,
+                    own: list[str]) -> list[Citation]:
+    """Citations of the articles a text refers to that exist in the corpus, leaving out its own articles."""
+    out = []
+    for which, number in references_in(text, language):
+        tid = parent_id if which == "parent" else treaty_id
+        target = corpus.get(tid, language) if tid else None
+        article = target.article(number) if target else None
+        if article is not None and not (tid == treaty_id and number in own):
+            out.append(article_citation(target, article))
+    return out

@@ -20,7 +20,8 @@ from index.pinpoint import article_citation, note_citation
 
 from . import answer as extract
 from .abstention import Calibration, cached_calibration
-from .crossrefs import references_in
+from .conversation import Turn, follow_up_query, named_treaties
+from .crossrefs import linked_articles
 from .definitions import Definition, defined_terms, matching
 from .errors import UserError
 from .generator import GeneratorError, generate
@@ -91,11 +92,14 @@ class Answer:
     definitions: list[Definition] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     lookup: Lookup | None = None
+    query: str = ""  # what was searched: the question, or a follow-up joined to its topic
+    turn: Turn | None = None  # context for a follow-up question
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape (see README)."""
         return {
             "question": self.question,
+            "query": self.query or self.question,
             "answer": self.answer,
             "abstained": self.abstained,
             "mode": self.mode,
@@ -208,15 +212,8 @@ class Assistant:
         return passage
 
     def _links(self, chunk: Chunk) -> list[Citation]:
-        out = []
-        parent = self.catalog[chunk.treaty].parent
-        for which, number in references_in(chunk.text, chunk.language):
-            tid = parent if which == "parent" else chunk.treaty
-            target = self.corpus.get(tid, chunk.language) if tid else None
-            article = target.article(number) if target else None
-            if article is not None and not (tid == chunk.treaty and number in chunk.articles):
-                out.append(article_citation(target, article))
-        return out
+        return linked_articles(self.corpus, chunk.treaty, self.catalog[chunk.treaty].parent, chunk.language,
+                               chunk.text, chunk.articles)
 
     def definitions_for(self, question: str, scope: Scope) -> list[Definition]:
         """Treaty definitions of terms the question uses, for the treaties in scope."""
@@ -228,16 +225,29 @@ class Assistant:
 
     # -- answers -----------------------------------------------------------------------------
     def ask(self, question: str, treaties: list[str] | None = None, language: str = "en", k: int = 5,
-            chapter: str | None = None) -> Answer:
-        """Answer a question (or look up a citation) with pinpoint citations; UserError for bad input."""
+            chapter: str | None = None, previous: Turn | None = None) -> Answer:
+        """Answer a question (or look up a citation) with pinpoint citations; UserError for bad input.
+
+        ``previous`` is the last answer's ``turn``: a follow-up ("and what about traffic data?") is
+        searched together with that turn's topic, in the treaties that turn searched.
+        """
         question = clean_question(question)
         if not 1 <= k <= MAX_K:
             raise UserError(f"k must be between 1 and {MAX_K}")
-        scope, notices = self.scope(treaties, language, chapter)
+        selection = tuple(treaties) if treaties else None
+        query = follow_up_query(question, previous)
+        treaties, notices = self._treaties_for(question, treaties, previous if query else None)
+        scope, scope_notices = self.scope(treaties, language, chapter)
+        notices += scope_notices
+        topic = previous.topic if query else question
+        turn = Turn(topic, scope.treaties, selection, scope.language)
+        if query:
+            notices.append(f"Read as a follow-up to the previous question; searched for: {query}")
+        query = query or question
         as_lookup = self._as_citation(question, scope, treaties)
         if as_lookup is not None:
-            return self._lookup_answer(question, as_lookup, scope, notices)
-        passages, confidence = self._retrieve(question, scope, k)
+            return self._lookup_answer(question, as_lookup, scope, notices, turn)
+        passages, confidence = self._retrieve(query, scope, k)
         threshold = self.calibration.threshold
         definitions = self.definitions_for(question, scope)
         titles = {t: self.catalog[t].short_title for t in self.order}
@@ -248,10 +258,10 @@ class Assistant:
                     f"(best match {confidence:.2f}, below the {threshold:.2f} needed to answer). "
                     "Nearest provisions, for reference only:\n" + extract.provisions_list(pairs, self.order, titles)[len("Provisions:\n"):])
             return Answer(question, text, True, [], passages, "abstained", scope, confidence, threshold,
-                          definitions, notices)
+                          definitions, notices, query=query, turn=turn)
         if _INSTRUCTION.search(question):
             notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
-        cands = extract.candidates(self.corpus, pairs[:4], question, language, self.retriever.lexical.idf)
+        cands = extract.candidates(self.corpus, pairs[:4], query, language, self.retriever.lexical.idf)
         chosen = extract.select(cands)
         if definitions and _DEFINITIONAL.search(question):
             # A question about what a defined term means is answered by the definition first.
@@ -260,11 +270,24 @@ class Assistant:
         body, citations = extract.render(chosen, self.order, titles)
         mode = "extractive"
         if config.llm_url():
-            generated = self._generate(question, passages, notices)
+            generated = self._generate(query, passages, notices)
             if generated is not None:
                 body, citations, mode = generated
         text = f"{body}\n\n{extract.provisions_list(pairs, self.order, titles)}"
-        return Answer(question, text, False, citations, passages, mode, scope, confidence, threshold, definitions, notices)
+        return Answer(question, text, False, citations, passages, mode, scope, confidence, threshold, definitions,
+                      notices, query=query, turn=turn)
+
+    def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
+        """Treaties to search: those the question names, else a follow-up's previous ones, else the user's choice."""
+        named = [t for t in named_treaties(question) if self.corpus.languages(t)]
+        if named:
+            if chosen and set(named) - set(chosen):
+                names = ", ".join(self.catalog[t].short_title for t in named)
+                return named, [f"Searched {names}, named in the question (instead of the treaty selection)."]
+            return named, []
+        if previous is not None and (chosen is None or tuple(chosen) == previous.selection):
+            return list(previous.treaties), []
+        return chosen, []
 
     def _generate(self, question: str, passages: list[Passage], notices: list[str]):
         allowed: dict[str, Citation] = {}
@@ -295,13 +318,14 @@ class Assistant:
             ref = replace(ref, language=scope.language)
         return lookup_reference(self.corpus, ref, question)
 
-    def _lookup_answer(self, question: str, found: Lookup, scope: Scope, notices: list[str]) -> Answer:
+    def _lookup_answer(self, question: str, found: Lookup, scope: Scope, notices: list[str], turn: Turn) -> Answer:
         if found.found:
             text = f"{found.citation.text} [{found.citation.label}]"
-            return Answer(question, text, False, [found.citation], [], "lookup", scope, notices=notices, lookup=found)
+            return Answer(question, text, False, [found.citation], [], "lookup", scope, notices=notices, lookup=found,
+                          query=question, turn=turn)
         text = found.message + ("\nNearest existing provisions:\n" + "\n".join(f"- {s.label}" for s in found.suggestions)
                                 if found.suggestions else "")
-        return Answer(question, text, True, [], [], "lookup", scope, notices=notices, lookup=found)
+        return Answer(question, text, True, [], [], "lookup", scope, notices=notices, lookup=found, query=question, turn=turn)
 
     def cite(self, reference: str) -> Lookup:
         """Look up a citation; UserError if the text is not a citation."""

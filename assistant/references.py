@@ -54,7 +54,7 @@ def to_roman(n: int) -> str:
 
 
 @lru_cache(maxsize=1)
-def _aliases() -> list[tuple[str, str]]:
+def treaty_aliases() -> list[tuple[str, str]]:
     """(lower-case alias, treaty id), longest first so "UN Convention against Corruption" wins over "UN Convention"."""
     pairs = []
     for e in load_catalog():
@@ -64,7 +64,7 @@ def _aliases() -> list[tuple[str, str]]:
 
 
 def _take_treaty(s: str) -> tuple[str | None, str]:
-    for alias, tid in _aliases():
+    for alias, tid in treaty_aliases():
         m = re.search(rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])", s)
         if m:
             rest = (s[:m.start()] + " " + s[m.end():]).strip()

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class Embedder:
 
     model_id: str
     model: object  # sentence_transformers.SentenceTransformer
+    # A fast tokenizer mutates its padding/truncation state per call and fails ("Already borrowed")
+    # when two threads encode at once, as the app's concurrent requests would.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def dimension(self) -> int:
@@ -56,8 +60,9 @@ class Embedder:
         # Models that define retrieval prompts (e5-style "query: "/"passage: ") get them applied.
         prompts = getattr(self.model, "prompts", {}) or {}
         kwargs = {"prompt_name": prompt} if prompt in prompts else {}
-        vecs = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
-                                 normalize_embeddings=True, convert_to_numpy=True, **kwargs)
+        with self._lock:
+            vecs = self.model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
+                                     normalize_embeddings=True, convert_to_numpy=True, **kwargs)
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

@@ -47,3 +47,18 @@ def qa(corpus_dir, index_data_dir):
     from assistant.engine import Assistant
 
     return Assistant.open(corpus_dir, index_data_dir, rebuild=False)
+
+
+@pytest.fixture(scope="session")
+def app_url(qa):
+    """The Gradio app over the session assistant, served on a free loopback port."""
+    import socket
+
+    from app import serve
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    page = serve(qa, "127.0.0.1", port, concurrency=4, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    page.close()

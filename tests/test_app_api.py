@@ -1,0 +1,113 @@
+"""The app's Gradio API through `gradio_client`: the CLI's JSON, one-line errors, concurrent questions."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from gradio_client import Client
+
+from index.config import PROJECT_ROOT
+
+UN = "un-cybercrime-2024"
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+def _cli(index_data_dir, corpus_dir, *args) -> dict:
+    env = {**os.environ, "TREATY_QA_DATA_DIR": str(index_data_dir), "TREATY_QA_CORPUS_DIR": str(corpus_dir)}
+    env.pop("TREATY_QA_LLM_URL", None)
+    out = subprocess.run([sys.executable, "-m", "assistant", *args, "--json"], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def _without_scores(data: dict) -> dict:
+    """The answer JSON minus floating-point scores (compared separately, to 1e-5)."""
+    data = json.loads(json.dumps(data))
+    data.pop("confidence")
+    for p in data["passages"]:
+        p.pop("score"), p["scores"].pop("dense"), p["scores"].pop("bm25")
+    return data
+
+
+def test_endpoints_are_ask_and_lookup(client):
+    named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert set(named) == {"/ask", "/lookup"}
+    params = [p["parameter_name"] for p in named["/ask"]["parameters"]]
+    assert params == ["question", "treaties", "language", "k", "chapter"]
+
+
+def test_ask_returns_the_cli_json(client, index_data_dir, corpus_dir):
+    question = "Can a country refuse to extradite its own nationals?"
+    api = client.predict(question=question, treaties=[UN, "un-corruption-2003"], k=6, api_name="/ask")
+    cli = _cli(index_data_dir, corpus_dir, "ask", question, "--treaty", UN, "--treaty", "un-corruption-2003", "--k", "6")
+    assert _without_scores(api) == _without_scores(cli)
+    assert api["confidence"] == pytest.approx(cli["confidence"], abs=1e-5)
+    assert [p["score"] for p in api["passages"]] == pytest.approx([p["score"] for p in cli["passages"]], abs=1e-5)
+    assert api["passages"][0]["article"] == "37" and api["citations"][0]["label"].startswith("UN Convention against Cybercrime, Art. 37(")
+    assert all(c["label"] in api["answer"] for c in api["citations"])
+
+
+def test_lookup_returns_the_cli_json(client, index_data_dir, corpus_dir):
+    for reference in ("UNCAC art. 2(a)", "Art. 6(9)(z)"):
+        api = client.predict(reference, api_name="/lookup")
+        assert api == _cli(index_data_dir, corpus_dir, "cite", reference)
+    found = client.predict("Art. 41(3)(e)", api_name="/lookup")
+    assert found["found"] and found["citation"]["text"] == "(e) The provision of electronic data to avert an emergency."
+
+
+@pytest.mark.parametrize("endpoint, kwargs, message", [
+    ("/ask", {"question": "   "}, "the question is empty"),
+    ("/ask", {"question": "x" * 2500}, "keep it under 2,000"),
+    ("/ask", {"question": "extradition", "treaties": ["no-such-treaty"]}, "unknown treaty 'no-such-treaty'"),
+    ("/ask", {"question": "extradition", "language": "fr"}, "no treaty text in language 'fr'"),
+    ("/ask", {"question": "extradition", "k": 0}, "k must be between 1 and 50"),
+    ("/ask", {"question": "extradition", "chapter": "XX"}, "no Chapter XX"),
+    ("/lookup", {"reference": "how do I bake bread"}, "is not a citation"),
+    ("/lookup", {"reference": ""}, "the reference is empty"),
+])
+def test_user_errors_are_one_line(client, endpoint, kwargs, message):
+    with pytest.raises(Exception) as caught:
+        client.predict(**kwargs, api_name=endpoint)
+    text = str(caught.value)
+    assert message in text and "\n" not in text.strip() and "Traceback" not in text
+
+
+def test_dutch_scope_says_what_was_not_searched(client):
+    data = client.predict(question="Wat is een computersysteem?", treaties=[UN, "coe-budapest-2001"], language="nl", api_name="/ask")
+    assert data["scope"]["treaties"] == ["coe-budapest-2001"]
+    assert any("UN Convention against Cybercrime was not searched" in n for n in data["notices"])
+    assert {p["treaty"] for p in data["passages"]} == {"coe-budapest-2001"}
+
+
+QUESTIONS = [  # question, an article the answer must cite (UN Convention against Cybercrime)
+    ("Can a country refuse to extradite its own nationals?", "37"),
+    ("How quickly must stored electronic data be preserved when asked?", "25"),
+    ("Is there a 24/7 point of contact for urgent assistance?", "41"),
+    ("What is the offence of illegal interception?", "8"),
+    ("Must states protect witnesses who give testimony?", "33"),
+    ("Can criminal proceeds be confiscated and seized?", "31"),
+    ("Does the convention cover the laundering of proceeds of crime?", "17"),
+    ("Can legal persons such as companies be held liable?", "18"),
+    ("What does the convention say about mutual legal assistance requests?", "40"),
+    ("Are there rules on the real-time collection of traffic data?", "29"),
+]
+
+
+def test_ten_simultaneous_questions_are_all_answered_correctly(client, qa):
+    expected = {q: qa.ask(q, treaties=[UN]).to_dict() for q, _ in QUESTIONS}
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        jobs = [pool.submit(client.predict, question=q, treaties=[UN], api_name="/ask") for q, _ in QUESTIONS]
+        answers = [job.result(timeout=120) for job in jobs]
+    for (question, article), data in zip(QUESTIONS, answers):
+        assert data["question"] == question and not data["abstained"]
+        assert article in {c["article"] for c in data["citations"]} | {p["article"] for p in data["passages"][:3]}, question
+        assert _without_scores(data) == _without_scores(expected[question])

@@ -1,0 +1,75 @@
+"""Follow-up questions and treaties named in a question, on their own and through `Assistant.ask`."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import Turn, follow_up_query, is_follow_up, named_treaties
+
+UN, BUDAPEST, PROTOCOL, UNCAC = "un-cybercrime-2024", "coe-budapest-2001", "coe-budapest-protocol-2003", "un-corruption-2003"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Does the Budapest Convention cover child pornography?", [BUDAPEST]),
+    ("How do UNCAC and the UN Convention against Cybercrime treat asset recovery?", [UNCAC, UN]),
+    ("What does the UN Convention against Corruption say about bribery?", [UNCAC]),
+    ("Is xenophobic material an offence under the Additional Protocol?", [PROTOCOL]),
+    ("Compare ETS 185 with the UN Convention on data preservation", [BUDAPEST, UN]),
+    ("What protocol must the police follow when seizing a laptop?", []),  # an everyday word, not a treaty
+    ("Can a country refuse to extradite its own nationals?", []),
+])
+def test_named_treaties(question, expected):
+    assert named_treaties(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "and what about traffic data?", "What about subscriber information?", "And under the Budapest Convention?",
+    "Does it apply to service providers?", "Can they refuse?", "Is that article mandatory?", "en wat over verkeersgegevens?",
+])
+def test_follow_ups_are_recognised(question):
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Can a country refuse to extradite its own nationals?", "What is traffic data?", "Art. 35",
+    "Anderson asked whether the convention covers phishing",  # "and" inside a word is not a connective
+    "and " + "very " * 20 + "long standalone question about extradition of nationals",
+])
+def test_standalone_questions_are_not_follow_ups(question):
+    assert not is_follow_up(question)
+
+
+def test_follow_up_query_joins_the_topic_of_the_chain():
+    first = Turn("Can a provider be ordered to preserve stored data?", (UN,), (UN,))
+    assert follow_up_query("and what about traffic data?", first) == "Can a provider be ordered to preserve stored data? traffic data?"
+    assert follow_up_query("What is traffic data?", first) is None
+    assert follow_up_query("and what about traffic data?", None) is None
+
+
+def test_follow_up_searches_the_previous_topic(qa):
+    first = qa.ask("Can authorities order a provider to preserve stored computer data?", treaties=[UN])
+    assert first.turn.topic == first.question and first.turn.treaties == (UN,)
+    second = qa.ask("and what about traffic data?", treaties=[UN], previous=first.turn)
+    assert second.query.startswith(first.question) and second.query.endswith("traffic data?")
+    assert any("follow-up" in n for n in second.notices)
+    articles = [p.chunk.article for p in second.passages]
+    assert "26" in articles[:3]  # Expedited preservation and partial disclosure of traffic data
+    assert second.turn.topic == first.question  # a third follow-up continues the same topic
+    alone = qa.ask("and what about traffic data?", treaties=[UN])  # no previous turn: searched as typed
+    assert alone.query == "and what about traffic data?" and not any("follow-up" in n for n in alone.notices)
+
+
+def test_follow_up_keeps_the_treaty_the_previous_question_named(qa):
+    first = qa.ask("How does the Budapest Convention define a computer system?", treaties=[UN])
+    assert first.scope.treaties == (BUDAPEST,)
+    assert any("named in the question" in n for n in first.notices)
+    assert first.citations[0].label == "Budapest Convention, Art. 1(a)"
+    second = qa.ask("and a service provider?", treaties=[UN], previous=first.turn)
+    assert second.scope.treaties == (BUDAPEST,)
+    assert second.citations[0].label == "Budapest Convention, Art. 1(c)"
+
+
+def test_a_changed_selection_wins_over_the_previous_turn(qa):
+    first = qa.ask("Can authorities order a provider to preserve stored computer data?", treaties=[UN])
+    second = qa.ask("and what about traffic data?", treaties=[BUDAPEST], previous=first.turn)
+    assert second.scope.treaties == (BUDAPEST,)
+    assert "16" in [p.chunk.article for p in second.passages[:3]] or "17" in [p.chunk.article for p in second.passages[:3]]

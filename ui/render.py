@@ -1,0 +1,156 @@
+"""HTML for the app: answers whose citations are links, the article viewer, contents and lookups.
+
+Every piece of treaty text is HTML-escaped here; a link is ``<a class="cite" data-cite="ID">``,
+which the page turns into an "open this node in the viewer" event.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+from assistant.engine import Answer
+from assistant.lookup import Lookup
+from assistant.viewer import ArticleView, TocChapter
+
+LANGUAGES = {"en": "English", "nl": "Dutch", "fr": "French", "es": "Spanish", "ru": "Russian", "zh": "Chinese", "ar": "Arabic"}
+
+
+def link(node_id: str, text: str) -> str:
+    """A citation link that opens node_id in the article viewer."""
+    return f'<a href="#" class="cite" data-cite="{escape(node_id)}">{escape(text)}</a>'
+
+
+def _linkify(line: str, targets: dict[str, str]) -> str:
+    """Escape a line of answer text and turn every known citation label in it into a link."""
+    if not targets:
+        return escape(line)
+    pattern = re.compile("|".join(re.escape(label) for label in sorted(targets, key=len, reverse=True)))
+    out, at = [], 0
+    for m in pattern.finditer(line):
+        out += [escape(line[at:m.start()]), link(targets[m.group()], m.group())]
+        at = m.end()
+    return "".join(out) + escape(line[at:])
+
+
+def _targets(answer: Answer) -> dict[str, str]:
+    """Label → node id for every citation an answer can mention."""
+    out = {p.chunk.label: p.chunk.node_id for p in answer.passages}
+    cites = list(answer.citations) + [d.citation for d in answer.definitions]
+    if answer.lookup is not None:
+        cites += ([answer.lookup.citation] if answer.lookup.citation else []) + answer.lookup.suggestions
+    out.update({c.label: c.id for c in cites})
+    return out
+
+
+def _lines_html(text: str, targets: dict[str, str]) -> str:
+    """Answer text as paragraphs and lists, labels linked."""
+    parts, items = [], []
+    for line in text.split("\n"):
+        if line.startswith("- "):
+            items.append(f"<li>{_linkify(line[2:], targets)}</li>")
+            continue
+        if items:
+            parts.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line.strip() == "Provisions:":
+            parts.append('<div class="provisions-head">Provisions</div>')
+        elif line.strip():
+            parts.append(f"<p>{_linkify(line, targets)}</p>")
+    if items:
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    return "".join(parts)
+
+
+def answer_html(answer: Answer, titles: dict[str, str], seconds: float | None = None) -> str:
+    """One conversation turn: the question, what was searched, the answer with linked citations."""
+    targets = _targets(answer)
+    searched = ", ".join(titles.get(t, t) for t in answer.scope.treaties)
+    where = f"{searched} ({LANGUAGES.get(answer.scope.language, answer.scope.language)})"
+    if answer.scope.chapter:
+        where += f", Chapter {answer.scope.chapter}"
+    if seconds is not None:
+        where += f" · {seconds * 1000:.0f} ms"
+    kind = {"abstained": "Not answered by the searched texts", "lookup": "Citation lookup",
+            "generated": "Generated answer (checked citations)"}.get(answer.mode, "Answer in the treaty's own words")
+    html = [f'<div class="turn {"abstained" if answer.abstained else "answered"}" data-mode="{answer.mode}">',
+            f'<div class="question">{escape(answer.question)}</div>',
+            f'<div class="searched">Searched: {escape(where)}</div>']
+    html += [f'<div class="notice">{_linkify(n, targets)}</div>' for n in answer.notices]
+    html.append(f'<div class="answer"><div class="kind">{kind}</div>{_lines_html(answer.answer, targets)}</div>')
+    if answer.definitions and not answer.abstained:
+        rows = "".join(f"<li>“{escape(d.term)}”: {escape(d.citation.text)} {link(d.citation.id, '[' + d.citation.label + ']')}</li>"
+                       for d in answer.definitions)
+        html.append(f'<details class="definitions"><summary>Defined terms in the question</summary><ul>{rows}</ul></details>')
+    html.append("</div>")
+    return "".join(html)
+
+
+def error_html(question: str, message: str) -> str:
+    """A turn whose question could not be handled: one line saying what to do."""
+    return (f'<div class="turn error"><div class="question">{escape(question or "")}</div>'
+            f'<div class="error-line">{escape(message)}</div></div>')
+
+
+def conversation_html(turns: list[str]) -> str:
+    """The whole conversation, newest last."""
+    if not turns:
+        return ('<div class="empty">Ask a question in plain language. Every sentence of an answer is the treaty\'s '
+                'own text followed by its pinpoint citation; click a citation to read the article.</div>')
+    return "".join(turns)
+
+
+def article_html(view: ArticleView) -> str:
+    """The article viewer: place in the treaty, the text with the cited node highlighted, notes, links."""
+    lang = LANGUAGES.get(view.language, view.language)
+    crumbs = " · ".join(escape(x) for x in [f"{view.treaty_title} ({lang})", *view.divisions])
+    html = [f'<div class="viewer" data-article="{escape(view.article.id)}" data-cited="{escape(view.cited.id)}">',
+            f'<div class="crumbs">{crumbs}</div>', f'<h3 class="article-heading">{escape(view.heading)}</h3>']
+    if view.cited.id != view.article.id:
+        html.append(f'<div class="cited-label">Cited: {escape(view.cited.label)}</div>')
+    for block in view.blocks:
+        cls = "blk hl" if block.highlighted else "blk"
+        html.append(f'<div class="{cls} depth-{min(len(block.path), 3)}" data-path="{escape("/".join(block.path))}">'
+                    f'{escape(block.text)}</div>')
+    if view.cross_references:
+        links = ", ".join(link(c.id, c.label) for c in view.cross_references)
+        html.append(f'<div class="xrefs">Refers to: {links}</div>')
+    for note in view.notes:
+        body = "".join(f"<p>{escape(p)}</p>" for p in note.paragraphs)
+        html.append(f'<div class="note{" hl" if note.highlighted else ""}" data-note="{escape(note.citation.id)}">'
+                    f'<div class="note-head">Interpretative note ({escape(note.heading)})</div>{body}</div>')
+    nav = [link(c.id, f"{arrow} {c.label.rsplit(', ', 1)[-1]}") for c, arrow in ((view.previous, "←"), (view.next, "→")) if c]
+    if nav:
+        html.append(f'<div class="nav">{" ".join(nav)}</div>')
+    html.append("</div>")
+    return "".join(html)
+
+
+def toc_html(title: str, chapters: list[TocChapter]) -> str:
+    """A treaty's table of contents; each article opens in the viewer."""
+    html = [f'<div class="toc"><div class="toc-title">{escape(title)}</div>']
+    for chapter in chapters:
+        rows = "".join(f'<li>{link(a.id, f"Art. {a.number} — {a.title}")}</li>' for a in chapter.articles)
+        if chapter.heading:
+            html.append(f"<details open><summary>{escape(chapter.heading)}</summary><ul>{rows}</ul></details>")
+        else:
+            html.append(f"<ul>{rows}</ul>")
+    html.append("</div>")
+    return "".join(html)
+
+
+def lookup_html(found: Lookup) -> str:
+    """A lookup result: exactly the provision asked for, or "no such provision" with the nearest ones."""
+    if found.found:
+        c = found.citation
+        opener = link(c.id, c.label) if "/art-" in c.id or "/note-" in c.id else escape(c.label)
+        body = "".join(f"<p>{escape(p)}</p>" for p in c.text.split("\n\n"))
+        return f'<div class="lookup found"><div class="lookup-label">{opener}</div>{body}</div>'
+    rows = "".join(f"<li>{link(s.id, s.label) if '/art-' in s.id or '/note-' in s.id else escape(s.label)}</li>"
+                   for s in found.suggestions)
+    more = f'<div>Nearest existing provisions:</div><ul>{rows}</ul>' if rows else ""
+    return f'<div class="lookup missing"><div class="error-line">{escape(found.message)}</div>{more}</div>'
+
+
+def message_html(message: str) -> str:
+    """A one-line message in place of a result."""
+    return f'<div class="error-line">{escape(message)}</div>'
