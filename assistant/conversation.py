@@ -39,17 +39,36 @@ class Turn:
     language: str = "en"
 
 
+def _mentions(question: str) -> list[tuple[int, int, str]]:
+    """(start, end, treaty id) of every treaty name in a question; where names overlap the one that
+    starts first (then the longer) wins, so "UN convention on cybercrime" is the UN Convention."""
+    text = normalize(question).lower().replace("’", "'")
+    found = sorted(((m.start(), m.end(), tid) for alias, tid in treaty_aliases() if alias not in _TOO_GENERIC
+                    for m in re.finditer(rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])", text)),
+                   key=lambda x: (x[0], -(x[1] - x[0])))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, tid in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, tid))
+    return kept
+
+
 def named_treaties(question: str) -> list[str]:
     """Catalog ids of the treaties a question names ("under the Budapest Convention", "UNCAC"), in order of mention."""
-    text = normalize(question).lower().replace("’", "'")
-    found: list[tuple[int, str]] = []
-    for alias, tid in treaty_aliases():
-        if alias in _TOO_GENERIC:
-            continue
-        for m in re.finditer(rf"(?<![\w/-]){re.escape(alias)}(?![\w/-])", text):
-            found.append((m.start(), tid))
-            text = text[:m.start()] + " " * len(alias) + text[m.end():]  # a longer alias owns its words
-    return list(dict.fromkeys(tid for _, tid in sorted(found)))
+    return list(dict.fromkeys(tid for _, _, tid in _mentions(question)))
+
+
+def without_treaty_names(question: str) -> str:
+    """The question with the treaty names taken out: they choose where to search, not what to look for."""
+    text = normalize(question)
+    out, at = [], 0
+    for start, end, _ in _mentions(question):
+        out.append(text[at:start])
+        at = end
+    rest = " ".join("".join(out + [text[at:]]).split())
+    rest = re.sub(r"\b(?:under|in|of|by|from|according to)\s*(?=[,?.!]|$)", "", rest, flags=re.I)
+    rest = re.sub(r"\s+([,?.!])", r"\1", rest).strip(" ,")
+    return rest if len(re.findall(r"\w+", rest)) >= 2 else text
 
 
 def is_follow_up(question: str) -> bool:

@@ -7,8 +7,10 @@
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from index import config, store
@@ -20,11 +22,12 @@ from index.pinpoint import article_citation, note_citation
 
 from . import answer as extract
 from .abstention import Calibration, cached_calibration
-from .conversation import Turn, follow_up_query, named_treaties
+from .conversation import Turn, follow_up_query, named_treaties, without_treaty_names
 from .crossrefs import linked_articles
 from .definitions import Definition, defined_terms, matching
 from .errors import UserError
 from .generator import GeneratorError, generate
+from .glossary import expand
 from .lookup import Lookup, lookup, lookup_reference
 from .references import parse_reference
 from .retriever import MODES, FusionSettings, Hit, HybridRetriever, Scope
@@ -113,6 +116,19 @@ class Answer:
         }
 
 
+@dataclass
+class Plan:
+    """How a question will be handled: the text searched, where, and the citation it is, if it is one."""
+
+    question: str
+    query: str  # the question, or a follow-up joined to its topic
+    scope: Scope
+    notices: list[str]
+    turn: Turn  # context for the next question
+    lookup: Lookup | None = None  # set when the question is itself a citation ("What does Art. 35 say?")
+    defines: list[Definition] = field(default_factory=list)  # a "what is X?" question's treaty definitions of X
+
+
 def clean_question(text: str | None) -> str:
     """The question with control characters and runs of whitespace removed; UserError if unusable."""
     if text is None:
@@ -137,15 +153,20 @@ class Assistant:
         self.corpus = loaded.corpus
         self.embedder = load_embedder(loaded.manifest["model"]["name"])
         self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings())
+        # The signal depends on the retriever's settings too, so they are part of the calibration's key.
+        signal = hashlib.sha256(json.dumps(asdict(self.retriever.settings), sort_keys=True).encode()).hexdigest()[:12]
         self.catalog = {e.id: e for e in load_catalog()}
         self.order = [e.id for e in load_catalog()]  # primary treaty first
         self._definitions = {key: defined_terms(t, self.catalog[t.id].definitions_article)
                              for key, t in self.corpus.treaties.items()}
         fixed = config.abstain_threshold()
-        self.calibration = (Calibration(fixed, float("nan"), float("nan"), 0, 0, "env") if fixed is not None else
-                            cached_calibration(store.index_root(data_dir) / "calibration.json",
-                                               loaded.manifest["fingerprint"],
-                                               lambda q: self.retriever.confidence(q, self.default_scope())))
+        languages = {lang for _, lang in self.corpus.treaties}
+        self.calibrations = ({lang: Calibration(fixed, float("nan"), float("nan"), 0, 0, "env", lang) for lang in languages}
+                             if fixed is not None else
+                             cached_calibration(store.index_root(data_dir) / "calibration.json",
+                                                f"{loaded.manifest['fingerprint']}:{signal}",
+                                                lambda q, lang: self.retriever.confidence(q, self.default_scope(lang)),
+                                                languages))
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
@@ -153,6 +174,11 @@ class Assistant:
         """Load the index (building it first when missing, stale or corrupt) and the model."""
         loaded = store.ensure(corpus_dir, data_dir, model, progress=progress, rebuild=rebuild)
         return cls(loaded, data_dir=data_dir)
+
+    def threshold(self, language: str = "en") -> float:
+        """The abstention floor for questions searched in a language (the English one if it has none)."""
+        found = self.calibrations.get(language) or self.calibrations.get("en") or next(iter(self.calibrations.values()))
+        return found.threshold
 
     # -- scope -------------------------------------------------------------------------------
     def available(self) -> list[tuple[str, str]]:
@@ -174,7 +200,8 @@ class Assistant:
             raise UserError(f"no treaty text in language {language!r} here; available: "
                             f"{', '.join(sorted({lang for _, lang in self.corpus.treaties}))}")
         searched = []
-        for tid in sorted(wanted, key=self.order.index):
+        # The order given is the priority (treaties named in a question first); the default is the catalog's.
+        for tid in wanted:
             if (tid, language) in self.corpus.treaties:
                 searched.append(tid)
             elif treaties:
@@ -199,6 +226,23 @@ class Assistant:
     def _retrieve(self, question: str, scope: Scope, k: int, mode: str = "hybrid") -> tuple[list[Passage], float]:
         hits, confidence = self.retriever.rank(question, scope, k=k, mode=mode)
         return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)], confidence
+
+    def search(self, plan: Plan, k: int = 10, mode: str = "hybrid",
+               retriever: HybridRetriever | None = None) -> tuple[list[Hit], float]:
+        """Ranked hits for a planned question and the abstention signal; a "what is X?" question gets
+        the passage holding the treaty's definition of X first."""
+        retriever = retriever or self.retriever
+        hits, confidence = retriever.rank(plan.query, plan.scope, k=k, mode=mode)
+        first = []
+        for d in plan.defines:
+            c = d.citation
+            row = next((i for i, ch in enumerate(retriever.chunks) if ch.kind == "article" and ch.treaty == c.treaty
+                        and ch.language == c.language and ch.article == c.article
+                        and any(path[:len(d.path)] == d.path for path, _ in ch.blocks)), None)
+            if row is not None and all(h.row != row for h in first):
+                first.append(next((h for h in hits if h.row == row), None) or Hit(row, hits[0].score if hits else 0.0))
+        promoted = {h.row for h in first}
+        return (first + [h for h in hits if h.row not in promoted])[:k], confidence
 
     def _passage(self, rank: int, hit: Hit) -> Passage:
         chunk = self.retriever.chunks[hit.row]
@@ -234,29 +278,22 @@ class Assistant:
         question = clean_question(question)
         if not 1 <= k <= MAX_K:
             raise UserError(f"k must be between 1 and {MAX_K}")
-        selection = tuple(treaties) if treaties else None
-        query = follow_up_query(question, previous)
-        treaties, notices = self._treaties_for(question, treaties, previous if query else None)
-        scope, scope_notices = self.scope(treaties, language, chapter)
-        notices += scope_notices
-        topic = previous.topic if query else question
-        turn = Turn(topic, scope.treaties, selection, scope.language)
-        if query:
-            notices.append(f"Read as a follow-up to the previous question; searched for: {query}")
-        query = query or question
-        as_lookup = self._as_citation(question, scope, treaties)
-        if as_lookup is not None:
-            return self._lookup_answer(question, as_lookup, scope, notices, turn)
-        passages, confidence = self._retrieve(query, scope, k)
-        threshold = self.calibration.threshold
+        plan = self.plan(question, treaties, language, chapter, previous)
+        query, scope, notices, turn = plan.query, plan.scope, plan.notices, plan.turn
+        if plan.lookup is not None:
+            return self._lookup_answer(question, plan.lookup, scope, notices, turn)
+        hits, confidence = self.search(plan, k)
+        passages = [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
+        threshold = self.threshold(scope.language)
         definitions = self.definitions_for(question, scope)
         titles = {t: self.catalog[t].short_title for t in self.order}
+        order = list(scope.treaties) + [t for t in self.order if t not in scope.treaties]  # groups in priority order
         pairs = [(p.rank, p.chunk) for p in passages]
         if confidence < threshold or not passages:
             names = ", ".join(titles[t] for t in scope.treaties)
             text = (f"The searched texts ({names}) do not appear to address this question "
                     f"(best match {confidence:.2f}, below the {threshold:.2f} needed to answer). "
-                    "Nearest provisions, for reference only:\n" + extract.provisions_list(pairs, self.order, titles)[len("Provisions:\n"):])
+                    "Nearest provisions, for reference only:\n" + extract.provisions_list(pairs, order, titles)[len("Provisions:\n"):])
             return Answer(question, text, True, [], passages, "abstained", scope, confidence, threshold,
                           definitions, notices, query=query, turn=turn)
         if _INSTRUCTION.search(question):
@@ -267,24 +304,43 @@ class Assistant:
             # A question about what a defined term means is answered by the definition first.
             lead = [s for d in definitions[:2] for s in extract.definition_sentences(self.corpus, d)]
             chosen = lead + [s for s in chosen if all(s.text != x.text for x in lead)][:2]
-        body, citations = extract.render(chosen, self.order, titles)
+        body, citations = extract.render(chosen, order, titles)
         mode = "extractive"
         if config.llm_url():
             generated = self._generate(query, passages, notices)
             if generated is not None:
                 body, citations, mode = generated
-        text = f"{body}\n\n{extract.provisions_list(pairs, self.order, titles)}"
+        text = f"{body}\n\n{extract.provisions_list(pairs, order, titles)}"
         return Answer(question, text, False, citations, passages, mode, scope, confidence, threshold, definitions,
                       notices, query=query, turn=turn)
 
+    def plan(self, question: str, treaties: list[str] | None = None, language: str = "en", chapter: str | None = None,
+             previous: Turn | None = None, glossary: bool = True) -> Plan:
+        """What a question searches and where (follow-ups, treaties it names), or the citation it is."""
+        question = clean_question(question)
+        selection = tuple(treaties) if treaties else None
+        follow_up = follow_up_query(question, previous)
+        chosen, notices = self._treaties_for(question, treaties, previous if follow_up else None)
+        scope, scope_notices = self.scope(chosen, language, chapter)
+        notices += scope_notices
+        turn = Turn(previous.topic if follow_up else question, scope.treaties, selection, scope.language)
+        if follow_up:
+            notices.append(f"Read as a follow-up to the previous question; searched for: {follow_up}")
+        query = follow_up or (without_treaty_names(question) if named_treaties(question) else question)
+        query = expand(query, scope.language) if glossary else query
+        defines = self.definitions_for(question, scope)[:2] if _DEFINITIONAL.search(question) else []
+        return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines)
+
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
-        """Treaties to search: those the question names, else a follow-up's previous ones, else the user's choice."""
+        """Treaties to search, in priority order: those the question names first (then the rest of the
+        user's choice), else a follow-up's previous ones, else the user's choice."""
         named = [t for t in named_treaties(question) if self.corpus.languages(t)]
         if named:
-            if chosen and set(named) - set(chosen):
-                names = ", ".join(self.catalog[t].short_title for t in named)
-                return named, [f"Searched {names}, named in the question (instead of the treaty selection)."]
-            return named, []
+            if not chosen:
+                return named, []
+            added = [t for t in named if t not in chosen]
+            notices = [f"Also searched {', '.join(self.catalog[t].short_title for t in added)}, named in the question."] if added else []
+            return named + [t for t in chosen if t not in named], notices
         if previous is not None and (chosen is None or tuple(chosen) == previous.selection):
             return list(previous.treaties), []
         return chosen, []
@@ -333,5 +389,6 @@ class Assistant:
 
 
 def _settings() -> FusionSettings:
-    return FusionSettings(rrf_k=config.rrf_k(), dense_weight=config.dense_weight(), bm25_weight=config.bm25_weight(),
-                          primary_boost=config.primary_boost())
+    return FusionSettings(method=config.fusion(), rrf_k=config.rrf_k(), dense_weight=config.dense_weight(),
+                          bm25_weight=config.bm25_weight(), primary_boost=config.primary_boost(),
+                          treaty_margin=config.treaty_margin(), coverage_weight=config.coverage_weight())

@@ -29,6 +29,14 @@ class LexicalIndex:
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.size = n
+        self._docs = [set(doc) for doc in docs]
+        self._unseen = math.log(1 + (n + 0.5) / 0.5)  # a word no passage has weighs as the rarest possible
+
+    def coverage(self, question_tokens: list[str], row: int) -> float:
+        """Share of the question's words (weighted by rarity) that passage `row` contains."""
+        words = set(question_tokens)
+        total = sum(self.idf.get(t, self._unseen) for t in words)
+        return sum(self.idf[t] for t in words & self._docs[row]) / total if total else 0.0
 
     def scores(self, question_tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk (zeros when no question word is in the corpus)."""

@@ -32,11 +32,18 @@ class Scope:
 class FusionSettings:
     """How the two rankings are combined."""
 
+    method: str = "score"  # "score": weighted sum of normalised scores; "rrf": weighted reciprocal ranks
     rrf_k: float = 60.0
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
-    primary_boost: float = 0.05  # relative lift of the first treaty in scope when several are searched
+    primary_boost: float = 0.10  # relative lift of the first treaty in scope when several are searched
     candidates: int = 100  # depth of each ranking fed into the fusion
+    # With several treaties in scope, each treaty whose best passage is within this cosine distance of
+    # the overall best gets that passage near the top, so a comparison shows every treaty that speaks to it.
+    treaty_margin: float | None = 0.1
+    # The abstention signal is the best cosine plus this share of the top passage's word coverage:
+    # an off-topic question can land near some passage in embedding space, but rarely shares its words.
+    coverage_weight: float = 0.3
 
 
 @dataclass
@@ -94,31 +101,66 @@ class HybridRetriever:
         return self.rank(question, scope, k, mode)[0]
 
     def rank(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> tuple[list[Hit], float]:
-        """`run`'s hits and the best cosine in scope (the abstention signal), from one query encoding."""
+        """`run`'s hits and the abstention signal (best cosine plus the top passage's word coverage), from one query encoding."""
         rows = self.rows(scope)
         s = self.settings
         depth = max(s.candidates, k)
         hits: dict[int, Hit] = {}
         dense = self.dense(question, rows, depth) if mode in ("hybrid", "dense") else []
-        if dense:
-            for rank, (row, cos) in enumerate(dense, start=1):
-                hit = hits.setdefault(row, Hit(row, 0.0))
-                hit.dense, hit.dense_rank = cos, rank
-                hit.score += s.dense_weight / (s.rrf_k + rank) if mode == "hybrid" else cos
-        if mode in ("hybrid", "bm25"):
-            for rank, (row, score) in enumerate(self.lexical.rank(tokens(question, scope.language), rows, depth), start=1):
-                hit = hits.setdefault(row, Hit(row, 0.0))
-                hit.bm25, hit.bm25_rank = score, rank
-                hit.score += s.bm25_weight / (s.rrf_k + rank) if mode == "hybrid" else score
+        lexical = self.lexical.rank(tokens(question, scope.language), rows, depth) if mode in ("hybrid", "bm25") else []
+        for rank, (row, cos) in enumerate(dense, start=1):
+            hit = hits.setdefault(row, Hit(row, 0.0))
+            hit.dense, hit.dense_rank = cos, rank
+        for rank, (row, score) in enumerate(lexical, start=1):
+            hit = hits.setdefault(row, Hit(row, 0.0))
+            hit.bm25, hit.bm25_rank = score, rank
+        for hit in hits.values():
+            hit.score = self._fused(hit, mode, dense, lexical)
         priority = {tid: n for n, tid in enumerate(scope.treaties)}
         if len(scope.treaties) > 1 and s.primary_boost:
             for hit in hits.values():
                 if priority[self.chunks[hit.row].treaty] == 0:
                     hit.score *= 1 + s.primary_boost
         ranked = sorted(hits.values(), key=lambda h: (-h.score, priority[self.chunks[h.row].treaty], h.row))
-        return ranked[:k], dense[0][1] if dense else 0.0
+        if len(scope.treaties) > 1 and s.treaty_margin is not None and dense:
+            ranked = self._spread(ranked, dense[0][1] - s.treaty_margin)
+        return ranked[:k], self._evidence(question, scope, dense, ranked)
+
+    def _evidence(self, question: str, scope: Scope, dense: list[tuple[int, float]], ranked: list[Hit]) -> float:
+        """The abstention signal: best cosine in scope plus the weighted word coverage of the top passage."""
+        if not dense:
+            return 0.0
+        coverage = self.lexical.coverage(tokens(question, scope.language), ranked[0].row) if ranked else 0.0
+        return dense[0][1] + self.settings.coverage_weight * coverage
+
+    def _fused(self, hit: Hit, mode: str, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> float:
+        """One hit's fused score: weighted reciprocal ranks, or weighted normalised scores."""
+        s = self.settings
+        if mode == "dense":
+            return hit.dense if hit.dense is not None else 0.0
+        if mode == "bm25":
+            return hit.bm25 if hit.bm25 is not None else 0.0
+        if s.method == "score":
+            # Cosines are spread over the candidates' own range and BM25 divided by its best score,
+            # so a passage far ahead on one signal keeps that lead instead of being flattened to a rank.
+            top, low = (dense[0][1], dense[-1][1]) if dense else (1.0, 0.0)
+            d = (hit.dense - low) / (top - low) if hit.dense is not None and top > low else 0.0
+            b = hit.bm25 / lexical[0][1] if hit.bm25 is not None and lexical else 0.0
+            return s.dense_weight * d + s.bm25_weight * b
+        d = 1 / (s.rrf_k + hit.dense_rank) if hit.dense_rank else 0.0
+        b = 1 / (s.rrf_k + hit.bm25_rank) if hit.bm25_rank else 0.0
+        return s.dense_weight * d + s.bm25_weight * b
+
+    def _spread(self, ranked: list[Hit], floor: float) -> list[Hit]:
+        """The best hit, then the best hit of every other treaty if its cosine reaches floor, then the rest."""
+        lead, seen = [], set()
+        for n, hit in enumerate(ranked):
+            treaty = self.chunks[hit.row].treaty
+            if treaty not in seen and (n == 0 or (hit.dense or 0.0) >= floor):
+                lead.append(n)
+            seen.add(treaty)
+        return [ranked[n] for n in lead] + [h for n, h in enumerate(ranked) if n not in lead]
 
     def confidence(self, question: str, scope: Scope) -> float:
-        """Best cosine similarity in scope: the evidence that the texts address the question."""
-        best = self.dense(question, self.rows(scope), 1)
-        return best[0][1] if best else 0.0
+        """The abstention signal for a question (what `rank` returns beside the hits)."""
+        return self.rank(question, scope, k=1)[1]

@@ -12,10 +12,13 @@
 | TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
 | TREATY_QA_CHUNK_OVERLAP   | 0                               | characters shared by chunks of one provision split in two |
 | TREATY_QA_APPROX_ABOVE    | 50000                           | chunk count above which FAISS HNSW replaces exact search |
-| TREATY_QA_RRF_K           | 60                              | reciprocal-rank-fusion constant           |
+| TREATY_QA_FUSION          | score                           | score (normalised scores) or rrf (ranks)  |
+| TREATY_QA_RRF_K           | 60                              | reciprocal-rank-fusion constant (rrf)     |
 | TREATY_QA_DENSE_WEIGHT    | 1.0                             | weight of the dense ranking in the fusion |
 | TREATY_QA_BM25_WEIGHT     | 1.0                             | weight of the BM25 ranking in the fusion  |
-| TREATY_QA_PRIMARY_BOOST   | 0.05                            | relative lift of the primary treaty when several are searched |
+| TREATY_QA_PRIMARY_BOOST   | 0.10                            | relative lift of the primary treaty when several are searched |
+| TREATY_QA_TREATY_MARGIN   | 0.1                             | cosine margin within which each searched treaty's best passage is moved up |
+| TREATY_QA_COVERAGE_WEIGHT | 0.3                             | weight of the top passage's word coverage in the abstention signal |
 | TREATY_QA_ABSTAIN_THRESHOLD | (calibrated)                  | dense-similarity floor under which answers abstain |
 | TREATY_QA_LLM_URL         | (unset: extractive answers)     | OpenAI-compatible chat endpoint           |
 | TREATY_QA_LLM_MODEL       | default                         | model name sent to that endpoint          |
@@ -89,6 +92,24 @@ def approximate_above() -> int:
     return int(_float("TREATY_QA_APPROX_ABOVE", 50000))
 
 
+def fusion() -> str:
+    """How dense and BM25 rankings are fused: "score" or "rrf" (env TREATY_QA_FUSION)."""
+    value = (os.environ.get("TREATY_QA_FUSION") or "score").strip().lower()
+    if value not in ("score", "rrf"):
+        raise ValueError(f"TREATY_QA_FUSION={value!r} must be 'score' or 'rrf'")
+    return value
+
+
+def treaty_margin() -> float:
+    """Cosine margin for moving each searched treaty's best passage up (env TREATY_QA_TREATY_MARGIN)."""
+    return _float("TREATY_QA_TREATY_MARGIN", 0.1)
+
+
+def coverage_weight() -> float:
+    """Weight of word coverage in the abstention signal (env TREATY_QA_COVERAGE_WEIGHT)."""
+    return _float("TREATY_QA_COVERAGE_WEIGHT", 0.3)
+
+
 def rrf_k() -> float:
     """Reciprocal-rank-fusion constant (env TREATY_QA_RRF_K)."""
     return _float("TREATY_QA_RRF_K", 60)
@@ -106,7 +127,7 @@ def bm25_weight() -> float:
 
 def primary_boost() -> float:
     """Relative lift of the primary treaty's passages when several treaties are searched."""
-    return _float("TREATY_QA_PRIMARY_BOOST", 0.05)
+    return _float("TREATY_QA_PRIMARY_BOOST", 0.10)
 
 
 def abstain_threshold() -> float | None:

@@ -1,0 +1,242 @@
+"""The eval report: report.md (tables, targets, ablations, misses), results.json and PNG plots.
+
+    >>> write_report(Path("docs/eval"), results, questions)
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from index.corpus import write_atomic
+
+from .questions import Question
+from .systems import ABLATIONS
+
+PRIMARY = "un-cybercrime-2024"
+TARGETS = (("recall@5", 0.95), ("mrr@10", 0.85), ("hit@1", 0.75))
+COLUMNS = ("hit@1", "hit@3", "hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
+
+
+def _f(x, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def _row(name: str, s: dict, extra: tuple = ()) -> str:
+    ab = s.get("abstention", {})
+    para = s.get("paragraph", {})
+    cells = [name, str(s["n_answerable"]), *(_f(s[c]) for c in COLUMNS), _f(para.get("hit@1")), _f(para.get("hit@5")),
+             f"{_f(ab.get('precision'), 2)} / {_f(ab.get('recall'), 2)}", *extra]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _header(extra: tuple = ()) -> str:
+    cols = ["system", "n", *COLUMNS, "para hit@1", "para hit@5", "abstain P / R", *extra]
+    return "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols)
+
+
+def recall_curve(result: dict, ks=range(1, 11), language: str = "en") -> list[float]:
+    """Mean recall@k for k in ks over the answerable questions in one language."""
+    rows = [r for r in result["per_question"] if r["gold"] and r["language"] == language]
+    out = []
+    for k in ks:
+        vals = []
+        for r in rows:
+            gold = {(g["treaty"], g["article"]) for g in r["gold"]}
+            got = {(x["treaty"], x["article"]) for x in r["ranked"][:k]}
+            vals.append(len(gold & got) / len(gold))
+        out.append(sum(vals) / len(vals) if vals else 0.0)
+    return out
+
+
+def abstention_sweep(result: dict, language: str = "en") -> list[tuple[float, float | None, float]]:
+    """(threshold, precision, recall) of abstaining below each threshold, lookups never abstaining."""
+    rows = [r for r in result["per_question"] if r["language"] == language and r["confidence"] is not None
+            and r["abstained"] is not None]
+    negatives = sum(1 for r in rows if not r["gold"])
+    out = []
+    for t in [x / 100 for x in range(20, 71, 2)]:
+        abstained = [r for r in rows if r["confidence"] < t and not r.get("lookup")]
+        tp = sum(1 for r in abstained if not r["gold"])
+        out.append((t, tp / len(abstained) if abstained else None, tp / negatives if negatives else 0.0))
+    return out
+
+
+def _plots(out: Path, results: list[dict]) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = []
+    main = [r for r in results if r["system"] not in ABLATIONS]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for r in main:
+        ax.plot(range(1, 11), recall_curve(r), marker="o", label=r["system"], linewidth=2.5 if r["system"] == "hybrid" else 1.2)
+    ax.set_xlabel("k (articles)")
+    ax.set_ylabel("recall@k (English, answerable)")
+    ax.set_ylim(0, 1.01)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Recall@k by system")
+    fig.tight_layout()
+    fig.savefig(out / "recall_at_k.png", dpi=110)
+    plt.close(fig)
+    names.append("recall_at_k.png")
+
+    chapters = sorted({c for r in main for c in r["by_chapter"] if c.startswith(PRIMARY + ":")},
+                      key=lambda c: _roman(c.split(":")[1]))
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    width = 0.8 / max(1, len(main))
+    for i, r in enumerate(main):
+        vals = [r["by_chapter"].get(c, {}).get("hit@5") or 0.0 for c in chapters]
+        ax.bar([x + i * width for x in range(len(chapters))], vals, width, label=r["system"])
+    ax.set_xticks([x + width * (len(main) - 1) / 2 for x in range(len(chapters))])
+    ax.set_xticklabels([f"Ch. {c.split(':')[1]}\n(n={main[0]['by_chapter'].get(c, {}).get('n_answerable', 0)})" for c in chapters])
+    ax.set_ylabel("hit@5")
+    ax.set_ylim(0, 1.05)
+    ax.set_title("UN Convention against Cybercrime: hit@5 by chapter of the gold article")
+    ax.legend(fontsize=8, ncol=3)
+    fig.tight_layout()
+    fig.savefig(out / "chapters.png", dpi=110)
+    plt.close(fig)
+    names.append("chapters.png")
+
+    hybrid = next((r for r in results if r["system"] == "hybrid"), None)
+    if hybrid is not None:
+        sweep = abstention_sweep(hybrid)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot([t for t, _, _ in sweep], [p if p is not None else float("nan") for _, p, _ in sweep], label="precision")
+        ax.plot([t for t, _, _ in sweep], [rc for _, _, rc in sweep], label="recall")
+        ax.axhline(0.8, color="grey", linestyle=":", linewidth=1)
+        ax.axhline(0.6, color="grey", linestyle="--", linewidth=1)
+        ax.set_xlabel("abstention threshold on the signal")
+        ax.set_title("hybrid: abstention on English questions")
+        ax.legend()
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(out / "abstention.png", dpi=110)
+        plt.close(fig)
+        names.append("abstention.png")
+    return names
+
+
+def _roman(s: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50}
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        total += -values.get(a, 0) if values.get(a, 0) < values.get(b, 0) else values.get(a, 0)
+    return total
+
+
+def _sets(questions: list[Question]) -> str:
+    by_file = Counter(q.source for q in questions)
+    lines = ["| file | questions | answerable | negative | Dutch |", "|---|---|---|---|---|"]
+    for name in sorted(by_file):
+        qs = [q for q in questions if q.source == name]
+        lines.append(f"| {name} | {len(qs)} | {sum(q.answerable for q in qs)} | {sum(not q.answerable for q in qs)} | "
+                     f"{sum(q.language == 'nl' for q in qs)} |")
+    kinds = Counter(q.kind for q in questions)
+    primary = sum(1 for q in questions if any(g.treaty == PRIMARY for g in q.gold))
+    lines.append(f"\nTotal {len(questions)} questions; {primary} with gold in the UN Convention against Cybercrime; "
+                 + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ".")
+    return "\n".join(lines)
+
+
+def _misses(result: dict) -> str:
+    lines = ["| id | question | gold | top 5 retrieved |", "|---|---|---|---|"]
+    for r in result["per_question"]:
+        if r["gold"] and r["language"] == "en" and r["recall@5"] < 1:
+            gold = ", ".join(f"{_short(g['treaty'])} {g['article']}" + (f"({g['paragraph']})" if g["paragraph"] else "") for g in r["gold"])
+            got = ", ".join(f"{_short(x['treaty'])} {x['article']}" for x in r["ranked"][:5])
+            lines.append(f"| {r['id']} | {r['question']} | {gold} | {got} |")
+    return "\n".join(lines) if len(lines) > 2 else "(none)"
+
+
+def _top1_misses(result: dict) -> str:
+    rows = [r for r in result["per_question"] if r["gold"] and r["language"] == "en" and r["hit@1"] == 0 and r["recall@5"] == 1]
+    lines = [f"{len(rows)} English questions have the gold article in the top 5 but not first:", "",
+             "| id | question | gold | first |", "|---|---|---|---|"]
+    for r in rows:
+        gold = ", ".join(f"{_short(g['treaty'])} {g['article']}" for g in r["gold"])
+        first = f"{_short(r['ranked'][0]['treaty'])} {r['ranked'][0]['article']}" if r["ranked"] else "–"
+        lines.append(f"| {r['id']} | {r['question']} | {gold} | {first} (gold at {r['first_rank']}) |")
+    return "\n".join(lines)
+
+
+def _short(treaty: str) -> str:
+    return {"un-cybercrime-2024": "UNCC", "coe-budapest-2001": "ETS185", "coe-budapest-protocol-2003": "ETS189",
+            "un-corruption-2003": "UNCAC"}.get(treaty, treaty)
+
+
+def _machine() -> str:
+    return (f"{platform.node() or 'machine'}: {platform.system()} {platform.release()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}")
+
+
+def write_report(out: Path, results: list[dict], questions: list[Question], notes: str = "") -> Path:
+    """Write report.md, results.json and the plots into `out`; returns the report's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    plots = _plots(out, results)
+    by_name = {r["system"]: r for r in results}
+    main = [r for r in results if r["system"] not in ABLATIONS]
+    ablations = [r for r in results if r["system"] in ABLATIONS]
+    hybrid = by_name.get("hybrid")
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    md = [f"# Retrieval evaluation\n\n{when} · {_machine()} · rerun: `make eval` "
+          "(or `python -m eval --ablations --report docs/eval`)\n", notes,
+          "## Question sets\n", _sets(questions), ""]
+    if hybrid:
+        md += ["## Targets (product retriever `hybrid`, English)\n", "| metric | target | all English | UN Convention alone | met |",
+               "|---|---|---|---|---|"]
+        en, un = hybrid["slices"]["en"], hybrid["slices"][f"{PRIMARY}/en"]
+        for key, target in TARGETS:
+            ok = en[key] >= target and un[key] >= target
+            md.append(f"| {key} | ≥ {target} | {_f(en[key])} | {_f(un[key])} | {'yes' if ok else 'no (by ' + _f(target - min(en[key], un[key])) + ')'} |")
+        ab = en["abstention"]
+        ok = (ab["precision"] or 0) >= 0.8 and (ab["recall"] or 0) >= 0.6
+        md.append(f"| abstention precision / recall | ≥ 0.8 at recall ≥ 0.6 | {_f(ab['precision'], 2)} / {_f(ab['recall'], 2)} | "
+                  f"{_f(un['abstention']['precision'], 2)} / {_f(un['abstention']['recall'], 2)} | {'yes' if ok else 'no'} |")
+        beaten = [r["system"] for r in main if r["system"] != "hybrid"
+                  and (r["slices"]["en"]["recall@5"] >= en["recall@5"] or r["slices"]["en"]["mrr@10"] >= en["mrr@10"])]
+        md.append(f"| beats every baseline on recall@5 and MRR@10 | all | "
+                  f"{'yes' if not beaten else 'no: ' + ', '.join(beaten)} | | {'yes' if not beaten else 'no'} |\n")
+    for title, key in (("All English questions", "en"), ("UN Convention against Cybercrime alone (English)", f"{PRIMARY}/en")):
+        md += [f"## Systems — {title}\n", _header(("p50 ms", "p95 ms"))]
+        md += [_row(r["system"], r["slices"][key], (_f(r["latency_ms"]["p50"], 1), _f(r["latency_ms"]["p95"], 1))) for r in main]
+        md.append("")
+    md += ["## Systems — Dutch questions\n", _header()]
+    md += [_row(r["system"], r["by_language"]["nl"]) for r in main if "nl" in r["by_language"]]
+    md += ["", "## By question kind (all languages)\n", "| kind | n | " + " | ".join(f"{r['system']} hit@1 / recall@5" for r in main) + " |",
+           "|---|---|" + "---|" * len(main)]
+    for kind in sorted(main[0]["by_kind"]):
+        cells = [f"{_f(r['by_kind'][kind]['hit@1'])} / {_f(r['by_kind'][kind]['recall@5'])}" for r in main]
+        md.append(f"| {kind} | {main[0]['by_kind'][kind]['n']} | " + " | ".join(cells) + " |")
+    if hybrid:
+        md += ["", "## By treaty and chapter of the gold article (hybrid)\n", "| chapter | n | hit@1 | hit@5 | recall@5 | MRR@10 |",
+               "|---|---|---|---|---|---|"]
+        for chapter, s in hybrid["by_chapter"].items():
+            md.append(f"| {chapter} | {s['n_answerable']} | {_f(s['hit@1'])} | {_f(s['hit@5'])} | {_f(s['recall@5'])} | {_f(s['mrr@10'])} |")
+    if ablations and hybrid:
+        md += ["", "## Ablations (English; difference to `hybrid` in brackets)\n",
+               "| system | what changes | hit@1 | recall@5 | MRR@10 | abstain P / R |", "|---|---|---|---|---|---|"]
+        base = hybrid["slices"]["en"]
+        for r in [hybrid] + ablations:
+            s = r["slices"]["en"]
+            cells = [f"{_f(s[k])} ({s[k] - base[k]:+.3f})" for k in ("hit@1", "recall@5", "mrr@10")]
+            ab = s["abstention"]
+            md.append(f"| {r['system']} | {r['description']} | " + " | ".join(cells) +
+                      f" | {_f(ab['precision'], 2)} / {_f(ab['recall'], 2)} |")
+    if hybrid:
+        md += ["", "## Abstention sweep (hybrid, English)\n", "| threshold | precision | recall |", "|---|---|---|"]
+        md += [f"| {t:.2f} | {_f(p, 2)} | {_f(rc, 2)} |" for t, p, rc in abstention_sweep(hybrid)[::2]]
+        md += ["", "## Misses of the product retriever (English, recall@5 < 1)\n", _misses(hybrid), "",
+               "## Right article in the top 5 but not first (hybrid, English)\n", _top1_misses(hybrid)]
+    md += ["", "## Plots\n"] + [f"![{p}]({p})" for p in plots]
+    report = out / "report.md"
+    write_atomic(report, ("\n".join(md) + "\n").encode())
+    write_atomic(out / "results.json", json.dumps(results, ensure_ascii=False, indent=1).encode())
+    return report
