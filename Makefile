@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: app test install clean
+.PHONY: app test eval install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 	$(PY) -m pytest -q
+
+# The retrieval evaluation: every system and ablation over eval/questions, report in docs/eval/.
+eval: install
+	$(PY) -m eval --ablations --report docs/eval
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -25,13 +25,15 @@ def score(question: Question, system: System, k: int, chapter_of: ChapterOf) -> 
     gold = {g.key for g in question.gold}
     ranked = ranking.articles
     record = {
-        "id": question.id, "question": question.question, "kind": question.kind, "language": question.language,
+        "id": question.id, "set": question.source, "question": question.question, "kind": question.kind,
+        "language": question.language,
         "scope": list(question.scope) if question.scope else None,
         "gold": [{"treaty": g.treaty, "article": g.article, "paragraph": g.paragraph} for g in question.gold],
         "chapters": sorted({f"{g.treaty}:{chapter_of(g.treaty, question.language, g.article)}" for g in question.gold}),
         "ranked": [{"treaty": t, "article": a} for t, a in ranked[:k]],
         "confidence": None if ranking.confidence is None else round(ranking.confidence, 4),
-        "abstained": ranking.abstained, "lookup": ranking.lookup, "latency_ms": round(latency, 2),
+        "abstained": ranking.abstained, "lookup": ranking.lookup, "threshold": ranking.threshold,
+        "latency_ms": round(latency, 2),
     }
     if gold:
         record.update({

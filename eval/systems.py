@@ -39,6 +39,7 @@ class Ranking:
     confidence: float | None = None  # abstention signal (best cosine in scope)
     abstained: bool | None = None  # None: the system cannot abstain
     lookup: bool = False  # the question was a citation and was answered by looking it up
+    threshold: float | None = None  # the abstention floor applied
 
 
 class System(Protocol):
@@ -97,9 +98,9 @@ class ProductSystem:
             hits, confidence = self.retriever.rank(query, scope, k=max(60, 6 * k), mode=self.mode)
         chunks = [self.retriever.chunks[h.row] for h in hits]
         articles = _distinct(first + [a for c in chunks for a in _chunk_articles(c)])
-        abstained = (None if self.threshold is None or self.mode == "bm25"
-                     else not lookup and confidence < self.threshold(scope.language))
-        return Ranking(articles[:max(k, 10)], units + [_chunk_unit(c) for c in chunks], confidence, abstained, lookup)
+        floor = None if self.threshold is None or self.mode == "bm25" else self.threshold(scope.language)
+        abstained = None if floor is None else (not lookup and confidence < floor)
+        return Ranking(articles[:max(k, 10)], units + [_chunk_unit(c) for c in chunks], confidence, abstained, lookup, floor)
 
 
 @dataclass
@@ -260,8 +261,8 @@ def describe(name: str) -> str:
         "article-dense": "one vector per whole article (title prepended), dense only",
         "article-bm25": "BM25 over whole articles (title prepended)",
         "hybrid-no-header": "hybrid, chunks embedded without the treaty/chapter/article header",
-        "hybrid-no-primary-boost": "hybrid without the 5% lift of the first treaty in scope",
-        "hybrid-no-planning": "hybrid without planning: no treaty-named-in-question scoping, citation lookup or glossary",
+        "hybrid-no-primary-boost": "hybrid without the 10% lift of the first treaty in scope",
+        "hybrid-no-planning": "hybrid without planning: no treaty-named-in-question scoping, citation lookup, glossary or definitions first",
         "hybrid-no-glossary": "hybrid without the everyday-word glossary",
         "hybrid-no-spread": "hybrid without moving each searched treaty's best passage up",
         "hybrid-no-coverage": "hybrid abstaining on cosine alone (no word coverage in the signal)",
