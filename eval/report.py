@@ -238,14 +238,17 @@ def write_report(out: Path, results: list[dict], questions: list[Question], note
             md.append(f"| {chapter} | {s['n_answerable']} | {_f(s['hit@1'])} | {_f(s['hit@5'])} | {_f(s['recall@5'])} | {_f(s['mrr@10'])} |")
     if ablations and hybrid:
         md += ["", "## Ablations (English; difference to `hybrid` in brackets)\n",
-               "| system | what changes | hit@1 | recall@5 | MRR@10 | abstain P / R |", "|---|---|---|---|---|---|"]
+               "| system | what changes | hit@1 | recall@5 | MRR@10 | abstain P / R | Dutch hit@1 / recall@5 | p50 ms |",
+               "|---|---|---|---|---|---|---|---|"]
         base = hybrid["slices"]["en"]
         for r in [hybrid] + ablations:
             s = r["slices"]["en"]
             cells = [f"{_f(s[k])} ({s[k] - base[k]:+.3f})" for k in ("hit@1", "recall@5", "mrr@10")]
             ab = s["abstention"]
+            nl = r["by_language"].get("nl")
+            dutch = f"{_f(nl['hit@1'])} / {_f(nl['recall@5'])}" if nl else "–"
             md.append(f"| {r['system']} | {r['description']} | " + " | ".join(cells) +
-                      f" | {_f(ab['precision'], 2)} / {_f(ab['recall'], 2)} |")
+                      f" | {_f(ab['precision'], 2)} / {_f(ab['recall'], 2)} | {dutch} | {_f(r['latency_ms']['p50'], 1)} |")
     if hybrid:
         md += ["", "## Abstention sweep (hybrid, English)\n", "| threshold | precision | recall |", "|---|---|---|"]
         md += [f"| {t:.2f} | {_f(p, 2)} | {_f(rc, 2)} |" for t, p, rc in abstention_sweep(hybrid)[::2]]

