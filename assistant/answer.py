@@ -41,9 +41,14 @@ def _lead_in(corpus: Corpus, chunk: Chunk, path: tuple[str, ...]) -> Citation | 
     """The parent provision whose own text ends in ':' when path is a point completing it."""
     if chunk.kind != "article" or not path:
         return None
-    treaty = corpus.get(chunk.treaty, chunk.language)
-    article = treaty.article(chunk.article)
-    node = article.find(path)
+    return lead_in(corpus, chunk.treaty, chunk.language, chunk.article, path)
+
+
+def lead_in(corpus: Corpus, treaty_id: str, language: str, article_number: str, path: tuple[str, ...]) -> Citation | None:
+    """The "... the following:" text a point at `path` completes, cited as its own provision, or None."""
+    treaty = corpus.get(treaty_id, language)
+    article = treaty.article(article_number) if treaty else None
+    node = article.find(path) if article and path else None
     if node is None or node.kind not in ("point", "subpoint"):
         return None
     parent_path = path[:-1]
@@ -83,7 +88,8 @@ def definition_sentences(corpus: Corpus, definition: Definition) -> list[Sentenc
     treaty = corpus.get(citation.treaty, citation.language)
     article = treaty.article(citation.article)
     node = article.find(path)
-    out = [Sentence(strip_marker(f"{node.marker} {node.text}".strip()), citation, 0, 0, 1.0)]
+    out = [Sentence(strip_marker(f"{node.marker} {node.text}".strip()), citation, 0, 0, 1.0,
+                    lead_in(corpus, citation.treaty, citation.language, citation.article, path))]
     for n, (sub, child) in enumerate(((p, c) for p, c in article.walk() if p[:len(path)] == path and len(p) == len(path) + 1), 1):
         out.append(Sentence(strip_marker(f"{child.marker} {child.text}".strip()), article_citation(treaty, article, sub), 0, n, 1.0))
     return out

@@ -38,7 +38,8 @@ MAX_K = 50
 # "What does Art. 35 say?" is a lookup, not a search: these words around a citation do not change it.
 _ASK_PREFIX = re.compile(r"^(?:please\s+)?(?:(?:what|how)\s+(?:does|do|is in|says?)|show(?:\s+me)?|give(?:\s+me)?|quote|read|"
                          r"look\s*up|cite|open|display|print|text\s+of|wat\s+(?:zegt|staat\s+in))\s+", re.I)
-_DEFINITIONAL = re.compile(r"\b(?:what\s+(?:is|are|does|do|counts?)|mean(?:s|ing)?|defin\w*|wat\s+(?:is|zijn|betekent)|betekenis|begrip)\b", re.I)
+_DEFINITIONAL = re.compile(r"\b(?:what\s+(?:is|are|does|do|counts?)|who\s+(?:is|are|counts?)|mean(?:s|ing)?|defin\w*|"
+                           r"wat\s+(?:is|zijn|betekent)|wie\s+(?:is|zijn)|betekenis|begrip)\b", re.I)
 _INSTRUCTION = re.compile(r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:treaty|convention|instructions?|rules?|above|previous|text)\b|"
                           r"\b(?:you are now|pretend|act as|system prompt)\b", re.I)
 _ASK_SUFFIX = re.compile(r"\s+(?:say|says|state|states|provide|provides|contain|contains|read|reads|zeggen|zegt)\s*\??$", re.I)
@@ -300,10 +301,16 @@ class Assistant:
             notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
         cands = extract.candidates(self.corpus, pairs[:4], query, language, self.retriever.lexical.idf)
         chosen = extract.select(cands)
-        if definitions and _DEFINITIONAL.search(question):
+        if plan.defines:
             # A question about what a defined term means is answered by the definition first.
-            lead = [s for d in definitions[:2] for s in extract.definition_sentences(self.corpus, d)]
-            chosen = lead + [s for s in chosen if all(s.text != x.text for x in lead)][:2]
+            lead = [s for d in plan.defines for s in extract.definition_sentences(self.corpus, d)]
+            defining = {(d.citation.treaty, d.citation.article) for d in plan.defines}
+            # Other terms defined in the same article are not what was asked about.
+            # Only an interpretative note that speaks of the defined term is added; the rest is in "Provisions".
+            terms = [d.term.lower() for d in plan.defines]
+            notes = [s for s in cands if s.citation.note is not None and (s.citation.treaty, s.citation.article) in defining
+                     and any(t in s.text.lower() for t in terms)]
+            chosen = lead + notes[:2]
         body, citations = extract.render(chosen, order, titles)
         mode = "extractive"
         if config.llm_url():
@@ -328,7 +335,8 @@ class Assistant:
             notices.append(f"Read as a follow-up to the previous question; searched for: {follow_up}")
         query = follow_up or (without_treaty_names(question) if named_treaties(question) else question)
         query = expand(query, scope.language) if glossary else query
-        defines = self.definitions_for(question, scope)[:2] if _DEFINITIONAL.search(question) else []
+        # "and a service provider?" after "How does it define a computer system?" asks for a definition too.
+        defines = self.definitions_for(question, scope)[:2] if _DEFINITIONAL.search(follow_up or question) else []
         return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines)
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:

@@ -68,8 +68,10 @@ def test_answer_for_extradition_of_nationals_cites_article_37(qa):
 def test_several_treaties_are_grouped_primary_first(qa):
     result = qa.ask("What is traffic data?")
     body = result.answer.split("\n\nProvisions:")[0]
-    assert body.startswith("UN Convention against Cybercrime:\n“Traffic data” shall mean")
-    assert "\nBudapest Convention:\n``traffic data\" means" in body
+    # each definition follows the definitions article's own opening words, as printed
+    assert body.startswith("UN Convention against Cybercrime:\nFor the purposes of this Convention: "
+                           "[UN Convention against Cybercrime, Art. 2]\n“Traffic data” shall mean")
+    assert "\nBudapest Convention:\nFor the purposes of this Convention: [Budapest Convention, Art. 1]\n``traffic data\" means" in body
     assert [d.citation.label for d in result.definitions][:2] == [
         "UN Convention against Cybercrime, Art. 2(c)", "Budapest Convention, Art. 1(d)"]
 

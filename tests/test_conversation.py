@@ -62,11 +62,11 @@ def test_a_named_treaty_is_searched_first_and_kept_by_follow_ups(qa):
     first = qa.ask("How does the Budapest Convention define a computer system?", treaties=[UN])
     assert first.scope.treaties == (BUDAPEST, UN)  # named first, then the selection
     assert any("Also searched Budapest Convention, named in the question" in n for n in first.notices)
-    assert first.citations[0].label == "Budapest Convention, Art. 1(a)"
+    assert [c.label for c in first.citations][:2] == ["Budapest Convention, Art. 1", "Budapest Convention, Art. 1(a)"]
     assert first.passages[0].chunk.treaty == BUDAPEST
     second = qa.ask("and a service provider?", treaties=[UN], previous=first.turn)
     assert second.scope.treaties == (BUDAPEST, UN)
-    assert second.citations[0].label == "Budapest Convention, Art. 1(c)"
+    assert [c.label for c in second.citations][:2] == ["Budapest Convention, Art. 1", "Budapest Convention, Art. 1(c)"]
     everything = qa.ask("How does the Budapest Convention define a computer system?")  # no selection: only the named one
     assert everything.scope.treaties == (BUDAPEST,) and not everything.notices
 
