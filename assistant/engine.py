@@ -122,12 +122,13 @@ class Plan:
     """How a question will be handled: the text searched, where, and the citation it is, if it is one."""
 
     question: str
-    query: str  # the question, or a follow-up joined to its topic
+    query: str  # what retrieval searches: the question (or a follow-up joined to its topic), treaty names out, glossary terms in
     scope: Scope
     notices: list[str]
     turn: Turn  # context for the next question
     lookup: Lookup | None = None  # set when the question is itself a citation ("What does Art. 35 say?")
     defines: list[Definition] = field(default_factory=list)  # a "what is X?" question's treaty definitions of X
+    asked: str = ""  # the question as understood: a follow-up joined to its topic, in the user's words
 
 
 def clean_question(text: str | None) -> str:
@@ -300,21 +301,20 @@ class Assistant:
         if _INSTRUCTION.search(question):
             notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
         cands = extract.candidates(self.corpus, pairs[:4], query, language, self.retriever.lexical.idf)
-        chosen = extract.select(cands)
         if plan.defines:
-            # A question about what a defined term means is answered by the definition first.
-            lead = [s for d in plan.defines for s in extract.definition_sentences(self.corpus, d)]
-            defining = {(d.citation.treaty, d.citation.article) for d in plan.defines}
-            # Other terms defined in the same article are not what was asked about.
-            # Only an interpretative note that speaks of the defined term is added; the rest is in "Provisions".
+            # A question about what a defined term means is answered by the definition, then only by the
+            # interpretative notes that speak of that term: other terms defined beside it were not asked about.
             terms = [d.term.lower() for d in plan.defines]
+            defining = {(d.citation.treaty, d.citation.article) for d in plan.defines}
             notes = [s for s in cands if s.citation.note is not None and (s.citation.treaty, s.citation.article) in defining
                      and any(t in s.text.lower() for t in terms)]
-            chosen = lead + notes[:2]
+            chosen = [s for d in plan.defines for s in extract.definition_sentences(self.corpus, d)] + notes[:2]
+        else:
+            chosen = extract.select(cands)
         body, citations = extract.render(chosen, order, titles)
         mode = "extractive"
         if config.llm_url():
-            generated = self._generate(query, passages, notices)
+            generated = self._generate(plan.asked, passages, notices)
             if generated is not None:
                 body, citations, mode = generated
         text = f"{body}\n\n{extract.provisions_list(pairs, order, titles)}"
@@ -333,11 +333,12 @@ class Assistant:
         turn = Turn(previous.topic if follow_up else question, scope.treaties, selection, scope.language)
         if follow_up:
             notices.append(f"Read as a follow-up to the previous question; searched for: {follow_up}")
+        asked = follow_up or question
         query = follow_up or (without_treaty_names(question) if named_treaties(question) else question)
         query = expand(query, scope.language) if glossary else query
         # "and a service provider?" after "How does it define a computer system?" asks for a definition too.
-        defines = self.definitions_for(question, scope)[:2] if _DEFINITIONAL.search(follow_up or question) else []
-        return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines)
+        defines = self.definitions_for(question, scope)[:2] if _DEFINITIONAL.search(asked) else []
+        return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines, asked)
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
         """Treaties to search, in priority order: those the question names first (then the rest of the
