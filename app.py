@@ -41,12 +41,15 @@ EXAMPLES = [
 _CLICKS = ("element.addEventListener('click', (event) => {"
            " const a = event.target.closest('[data-cite]'); if (!a) return;"
            " event.preventDefault(); trigger('click', {cite: a.dataset.cite}); });")
-VIEWER_JS = _CLICKS + (" watch('value', () => { const h = element.querySelector('.hl');"
-                       " if (h) h.scrollIntoView({block: 'center'}); });")
+# The viewer mounts only when its tab first shows (after its value was set) and may sit in a hidden
+# tab when the value changes, so the highlight is scrolled to on mount and after each change, once visible.
+VIEWER_JS = _CLICKS + (" const show = () => setTimeout(() => { const h = element.querySelector('.hl');"
+                       " if (h) h.scrollIntoView({block: 'center'}); }, 250); watch('value', show); show();")
 CONVERSATION_JS = _CLICKS + (" watch('value', () => { const t = element.querySelectorAll('.turn');"
                              " if (t.length) t[t.length - 1].scrollIntoView({block: 'nearest'}); });")
+# Scrolling lives on our own elements: Gradio sets overflow inline on its component wrappers.
 CSS = """
-#conversation { max-height: 70vh; overflow-y: auto; }
+.conversation-scroll { max-height: 68vh; overflow-y: auto; padding-right: 4px; }
 .turn { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
 .turn .question { font-weight: 600; margin-bottom: 4px; }
 .turn .searched, .turn .kind { color: var(--body-text-color-subdued); font-size: 0.85em; }
@@ -55,14 +58,14 @@ CSS = """
 .notice { font-size: 0.9em; padding: 4px 8px; margin: 4px 0; border-left: 3px solid #c98a00; }
 .provisions-head, .toc-title, .note-head { font-weight: 600; margin-top: 8px; }
 a.cite { text-decoration: underline dotted; cursor: pointer; padding: 0; margin: 0; }
-#viewer { max-height: 75vh; overflow-y: auto; }
+.viewer { max-height: 75vh; overflow-y: auto; padding-right: 4px; }
 .viewer .crumbs { color: var(--body-text-color-subdued); font-size: 0.85em; }
 .viewer .blk { margin: 6px 0; white-space: pre-wrap; }
 .viewer .depth-2 { margin-left: 1.5em; } .viewer .depth-3 { margin-left: 3em; }
 .viewer .hl, .viewer .note.hl { background: rgba(255, 213, 79, 0.45); border-radius: 4px; }
 .viewer .note { border-top: 1px solid var(--border-color-primary); margin-top: 10px; padding-top: 6px; }
 .viewer .nav { margin-top: 12px; display: flex; gap: 16px; }
-#toc { max-height: 70vh; overflow-y: auto; }
+.toc { max-height: 70vh; overflow-y: auto; }
 """
 
 

@@ -59,6 +59,7 @@ def test_ask_click_citation_and_look_up(page, tmp_path):
     highlighted = viewer.locator(".blk.hl").first
     expect(highlighted).to_have_attribute("data-path", paragraph)
     expect(highlighted).to_contain_text(f"{paragraph}. ")
+    expect(highlighted).to_be_in_viewport(timeout=WAIT)  # scrolled to, even far down a long article
     # the cited sentence in the answer is verbatim in the highlighted paragraph
     sentence = turn.locator(".answer p").first.inner_text().rsplit(" [", 1)[0]
     assert sentence in viewer.locator(".blk.hl").all_inner_texts()[0]

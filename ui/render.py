@@ -96,7 +96,7 @@ def conversation_html(turns: list[str]) -> str:
     if not turns:
         return ('<div class="empty">Ask a question in plain language. Every sentence of an answer is the treaty\'s '
                 'own text followed by its pinpoint citation; click a citation to read the article.</div>')
-    return "".join(turns)
+    return f'<div class="conversation-scroll">{"".join(turns)}</div>'
 
 
 def article_html(view: ArticleView) -> str:
