@@ -228,7 +228,9 @@ def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started
     tmp = builds / f".tmp-{name}"
     try:
         tmp.mkdir(parents=True)
-        faiss.write_index(index, str(tmp / "faiss.index"))
+        # Serialised here and written by Python, so a failed write is an OSError with its errno
+        # (faiss.write_index turns it into a bare RuntimeError).
+        (tmp / "faiss.index").write_bytes(faiss.serialize_index(index).tobytes())
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
             for c in chunks:
                 f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
@@ -241,8 +243,9 @@ def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started
         write_atomic(root / "CURRENT", name.encode())
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if exc.errno == errno.ENOSPC:
-            raise IndexProblem(f"disk full while writing the index in {root}; the previous index is unchanged") from exc
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise IndexProblem(f"no space left (disk full, quota or file size limit) while writing the index in {root}; "
+                               "the previous index is unchanged") from exc
         raise IndexProblem(f"cannot write the index in {root} ({exc.strerror}); "
                            "set TREATY_QA_DATA_DIR or --data-dir to a writable folder") from exc
     _remove_old_builds(builds, keep=name)

@@ -113,8 +113,35 @@ def test_failed_write_keeps_the_previous_index(small_corpus, tmp_path, monkeypat
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(store.pickle, "dump", disk_full)
-    with pytest.raises(store.IndexProblem, match="disk full .* previous index is unchanged"):
+    with pytest.raises(store.IndexProblem, match="no space left .* previous index is unchanged"):
         store.build(small_corpus, data, params=ChunkParams(size=500))
     assert store.current_path(data) == good
     assert [p.name for p in (data / "index" / "builds").iterdir()] == [good.name]  # no half-written build
     assert store.load(good).vectors.ntotal > 0
+
+
+DISK_FULL = """
+import resource, signal, sys
+from pathlib import Path
+from index import store
+from index.chunking import ChunkParams
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead of killing us
+resource.setrlimit(resource.RLIMIT_FSIZE, (48_000, 48_000))
+try:
+    store.build(Path(sys.argv[1]), Path(sys.argv[2]), params=ChunkParams(size=400))
+except store.IndexProblem as exc:
+    print(f"IndexProblem: {exc}")
+"""
+
+
+def test_a_write_that_runs_out_of_space_keeps_the_previous_index(small_corpus, tmp_path):
+    """A real OS-level write failure (file size limit: EFBIG, as a full disk gives ENOSPC) during a rebuild."""
+    data = tmp_path / "data"
+    good = store.build(small_corpus, data)
+    out = subprocess.run([sys.executable, "-c", DISK_FULL, str(small_corpus), str(data)], cwd=PROJECT_ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.startswith("IndexProblem: no space left") and "previous index is unchanged" in out.stdout
+    assert store.current_path(data) == good
+    assert [p.name for p in (data / "index" / "builds").iterdir()] == [good.name]  # nothing half-written left
+    assert store.ensure(small_corpus, data).path == good  # still loads and verifies
