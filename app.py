@@ -209,9 +209,10 @@ class TreatyApp:
                                                    placeholder="Art. 35 · Art. 41(3)(e) · UNCAC art. 2(a) · Budapest art. 6(1)(a)(ii)")
                             find = gr.Button("Look up", elem_id="lookup-button")
                             found = gr.HTML(elem_id="lookup-result", js_on_load=_CLICKS)
-            # The API endpoints are registered first so that they own the names "ask" and "lookup".
-            gr.api(self.api_ask, api_name="ask")
-            gr.api(self.api_lookup, api_name="lookup")
+            # The API endpoints are registered first so that they own the names "ask" and "lookup". They skip
+            # the queue: an answer takes milliseconds, and plain HTTP clients can then POST to /gradio_api/run/….
+            gr.api(self.api_ask, api_name="ask", queue=False)
+            gr.api(self.api_lookup, api_name="lookup", queue=False)
             turns, previous = gr.State([]), gr.State(None)
             chat_out = [conversation, turns, previous, question]
             private = {"api_visibility": "private"}

@@ -7,7 +7,7 @@
 | TREATY_QA_FETCH_TIMEOUT   | 10                              | seconds before `index fetch` gives up     |
 | TREATY_QA_HOST            | 127.0.0.1                       | interface the app listens on (--host)     |
 | TREATY_QA_PORT            | 7860                            | port of the app (--port)                  |
-| TREATY_QA_CONCURRENCY     | 4                               | app requests answered at the same time (--concurrency) |
+| TREATY_QA_CONCURRENCY     | 4                               | UI requests answered at the same time (--concurrency); the API skips the queue |
 | TREATY_QA_MODEL           | all-MiniLM-L6-v2 (bundled)      | sentence-transformers name or path        |
 | TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
 | TREATY_QA_CHUNK_OVERLAP   | 0                               | characters shared by chunks of one provision split in two |
@@ -60,7 +60,7 @@ def app_port() -> int:
 
 
 def app_concurrency() -> int:
-    """Requests the app works on at once (env TREATY_QA_CONCURRENCY); more wait in its queue."""
+    """UI requests the app works on at once (env TREATY_QA_CONCURRENCY); more wait in its queue."""
     return max(1, int(_float("TREATY_QA_CONCURRENCY", 4)))
 
 

@@ -111,3 +111,15 @@ def test_ten_simultaneous_questions_are_all_answered_correctly(client, qa):
         assert data["question"] == question and not data["abstained"]
         assert article in {c["article"] for c in data["citations"]} | {p["article"] for p in data["passages"][:3]}, question
         assert _without_scores(data) == _without_scores(expected[question])
+
+
+def test_plain_http_post_answers_without_the_queue(app_url, client):
+    """`/ask` and `/lookup` skip Gradio's queue, so any HTTP client can POST to them (curl, other languages)."""
+    import httpx
+
+    question = "Can police search a computer and seize the data on it?"
+    via_http = httpx.post(f"{app_url}gradio_api/run/ask", json={"data": [question, [UN], "en", 5, None]}, timeout=60)
+    assert via_http.status_code == 200
+    assert _without_scores(via_http.json()["data"][0]) == _without_scores(client.predict(question, [UN], api_name="/ask"))
+    found = httpx.post(f"{app_url}gradio_api/run/lookup", json={"data": ["Art. 28(3)"]}, timeout=60).json()["data"][0]
+    assert found["found"] and found["citation"]["label"] == "UN Convention against Cybercrime, Art. 28(3)"
