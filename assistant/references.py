@@ -45,7 +45,9 @@ class Reference:
 
 
 def to_roman(n: int) -> str:
-    """Upper-case roman numeral of a positive integer."""
+    """Upper-case roman numeral of 1..3999; other numbers stay in digits (no chapter is numbered so)."""
+    if not 0 < n < 4000:  # also keeps "Chapter 99999999999" from building a string of millions of M's
+        return str(n)
     out = ""
     for value, letters in _ROMAN:
         while n >= value:

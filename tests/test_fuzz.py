@@ -104,3 +104,9 @@ def test_ask_answers_abstains_or_refuses_on_any_question(qa, text):
     assert data["question"] and isinstance(data["answer"], str) and data["answer"]
     for citation in answer.citations:  # every cited label appears in the answer it supports
         assert citation.label in answer.answer
+
+
+def test_huge_chapter_numbers_are_answered_at_once(corpus):
+    # hypothesis found this: "Chapter 3393696767" used to build a roman numeral of 3.4 million M's
+    found = lookup(corpus, "Chapter 46102120776 of UNCAC")
+    assert not found.found and "has no Chapter 46102120776" in found.message

@@ -1,0 +1,252 @@
+"""``python -m benchmarks [--runs 3] [--questions 240] [--out docs/benchmarks.md] [--skip-build]``
+
+Speed and memory of the product on this machine, printed and written as a markdown table:
+index build (wall, peak RSS), restart with an unchanged corpus, warm question → cited answer
+in process (p50/p95 and where the time goes, from cProfile), and through the app's HTTP API
+for one user and for 8 concurrent users. Medians over --runs runs; the machine is shared and noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import pstats
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+from index.config import PROJECT_ROOT
+
+TARGETS = {"build_s": 60.0, "restart_s": 2.0, "p50_ms": 50.0, "p95_ms": 150.0, "rss_mb": 1536.0}
+# Each child reports its own wall time and peak RSS, so runs do not mix.
+CHILD = """
+import json, resource, sys, time
+started = time.perf_counter()
+{body}
+print(json.dumps({{"seconds": time.perf_counter() - started,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+BUILD = "from index import store\nstore.build(data_dir=__import__('pathlib').Path(sys.argv[1]))"
+RESTART = "from assistant.engine import Assistant\nAssistant.open(data_dir=__import__('pathlib').Path(sys.argv[1]), rebuild=False)"
+
+
+def _child(body: str, *args: str) -> dict:
+    code = CHILD.format(body=body)
+    out = subprocess.run([sys.executable, "-c", code, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    if out.returncode != 0:
+        raise SystemExit(f"error: benchmark child failed: {out.stderr.strip().splitlines()[-1:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * p / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def _questions(n: int) -> list[tuple[str, list[str] | None]]:
+    from eval.questions import load_questions
+
+    qs = [q for q in load_questions() if q.language == "en"]
+    return [(q.question, list(q.scope) if q.scope else None) for q in qs[:n]]
+
+
+def bench_build(runs: int, data_dir: Path) -> dict:
+    """Full builds into a fresh data dir, then restarts (model and index load) with nothing changed."""
+    builds = []
+    for n in range(runs):
+        target = data_dir / f"build-{n}"
+        builds.append(_child(BUILD, str(target)))
+        print(f"  build {n + 1}/{runs}: {builds[-1]['seconds']:.1f} s, peak RSS {builds[-1]['rss_mb']:.0f} MB", flush=True)
+    restarts = []
+    for n in range(runs):
+        wall = time.perf_counter()
+        result = _child(RESTART, str(data_dir / "build-0"))
+        result["process_s"] = time.perf_counter() - wall  # includes starting Python itself
+        restarts.append(result)
+        print(f"  restart {n + 1}/{runs}: {result['seconds']:.2f} s to ready ({result['process_s']:.2f} s as a process)", flush=True)
+    return {
+        "build_s": statistics.median(b["seconds"] for b in builds),
+        "build_rss_mb": statistics.median(b["rss_mb"] for b in builds),
+        "restart_s": statistics.median(r["seconds"] for r in restarts),
+        "restart_process_s": statistics.median(r["process_s"] for r in restarts),
+        "runs": runs,
+    }
+
+
+def bench_in_process(qa, questions, runs: int) -> dict:
+    """Warm ask() latency over the question set, and a profile of where one pass spends its time."""
+    for q, scope in questions[:10]:
+        qa.ask(q, treaties=scope)
+    p50s, p95s = [], []
+    for _ in range(runs):
+        lat = []
+        for q, scope in questions:
+            started = time.perf_counter()
+            qa.ask(q, treaties=scope)
+            lat.append((time.perf_counter() - started) * 1000)
+        p50s.append(_pct(lat, 50))
+        p95s.append(_pct(lat, 95))
+    profile = cProfile.Profile()
+    profile.enable()
+    for q, scope in questions:
+        qa.ask(q, treaties=scope)
+    profile.disable()
+    return {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(questions), "runs": runs,
+            "profile": _breakdown(profile, len(questions))}
+
+
+def _breakdown(profile: cProfile.Profile, n: int) -> dict[str, float]:
+    """Milliseconds per question in each stage, from the profile's cumulative times."""
+    stats = pstats.Stats(profile)
+    stages = {
+        "plan (scope, follow-up, glossary, definitions)": ("engine.py", "plan"),
+        "encode question": ("embedding.py", "encode_queries"),
+        "dense search (FAISS)": ("retriever.py", "dense"),
+        "BM25": ("lexical.py", "rank"),
+        "whole retrieval (encode + FAISS + BM25 + fusion)": ("retriever.py", "rank"),
+        "passages (notes, cross-references)": ("engine.py", "_passage"),
+        "answer sentences (candidates, select, render)": ("answer.py", "candidates"),
+        "whole ask()": ("engine.py", "ask"),
+    }
+    out = {}
+    for label, (file, func) in stages.items():
+        total = sum(v[3] for k, v in stats.stats.items() if k[0].endswith(file) and k[2] == func)
+        out[label] = total * 1000 / n
+    out["dense search (FAISS)"] -= out["encode question"]  # dense() includes the encoding
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_api(qa, questions, runs: int, users: int = 8) -> dict:
+    """Plain HTTP POSTs to the running app's /ask, one user and `users` at once; and gradio_client's share."""
+    import httpx
+    from gradio_client import Client
+
+    from app import serve
+
+    port = _free_port()
+    page = serve(qa, "127.0.0.1", port, block=False)
+    url = f"http://127.0.0.1:{port}/gradio_api/run/ask"
+    try:
+        with httpx.Client(timeout=60) as http:
+            def one(item):
+                q, scope = item
+                started = time.perf_counter()
+                r = http.post(url, json={"data": [q, scope or [], "en", 5, None]})
+                r.raise_for_status()
+                return (time.perf_counter() - started) * 1000
+
+            for item in questions[:10]:
+                one(item)
+            single, concurrent = [], []
+            for _ in range(runs):
+                lat = [one(item) for item in questions]
+                single.append((_pct(lat, 50), _pct(lat, 95)))
+                with ThreadPoolExecutor(max_workers=users) as pool:
+                    lat = list(pool.map(one, questions))
+                concurrent.append((_pct(lat, 50), _pct(lat, 95)))
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        lat = []
+        for q, scope in questions[:60]:
+            started = time.perf_counter()
+            client.predict(q, scope or [], api_name="/ask")
+            lat.append((time.perf_counter() - started) * 1000)
+    finally:
+        page.close()
+    return {
+        "single_p50_ms": statistics.median(s[0] for s in single), "single_p95_ms": statistics.median(s[1] for s in single),
+        "concurrent_p50_ms": statistics.median(c[0] for c in concurrent),
+        "concurrent_p95_ms": statistics.median(c[1] for c in concurrent),
+        "gradio_client_p50_ms": _pct(lat, 50), "users": users, "n": len(questions), "runs": runs,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def _ok(value: float, target: float) -> str:
+    return "yes" if value < target else f"no (+{value - target:.1f})"
+
+
+def report(results: dict) -> str:
+    """The markdown page."""
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    md = [f"# Benchmarks\n\n{when} · {_machine()} · rerun: `make bench` (or `python -m benchmarks`)\n",
+          "Medians over several runs; the machine is shared, so single numbers wander by 10–30%.\n",
+          "| measure | value | target | met |", "|---|---|---|---|"]
+    b, i, a = results.get("build"), results["in_process"], results["api"]
+    if b:
+        md += [f"| index build, all texts (wall, median of {b['runs']}) | {b['build_s']:.1f} s | < 60 s | {_ok(b['build_s'], 60)} |",
+               f"| index build peak RSS | {b['build_rss_mb']:.0f} MB | < 1536 MB | {_ok(b['build_rss_mb'], 1536)} |",
+               f"| restart, corpus unchanged: `Assistant.open` to ready | {b['restart_s']:.2f} s | < 2 s | {_ok(b['restart_s'], 2)} |",
+               f"| same, as a whole process (Python start + imports) | {b['restart_process_s']:.2f} s | | |"]
+    md += [f"| ask() in process, warm, p50 ({i['n']} questions × {i['runs']}) | {i['p50_ms']:.1f} ms | < 50 ms | {_ok(i['p50_ms'], 50)} |",
+           f"| ask() in process, warm, p95 | {i['p95_ms']:.1f} ms | < 150 ms | {_ok(i['p95_ms'], 150)} |",
+           f"| HTTP API, 1 user, p50 | {a['single_p50_ms']:.1f} ms | < 50 ms | {_ok(a['single_p50_ms'], 50)} |",
+           f"| HTTP API, 1 user, p95 | {a['single_p95_ms']:.1f} ms | < 150 ms | {_ok(a['single_p95_ms'], 150)} |",
+           f"| HTTP API, {a['users']} concurrent users, p50 | {a['concurrent_p50_ms']:.1f} ms | | |",
+           f"| HTTP API, {a['users']} concurrent users, p95 | {a['concurrent_p95_ms']:.1f} ms | | |",
+           f"| same question through `gradio_client`, p50 | {a['gradio_client_p50_ms']:.1f} ms | | |",
+           f"| app process peak RSS (model, index, Gradio) | {a['rss_mb']:.0f} MB | < 1536 MB | {_ok(a['rss_mb'], 1536)} |",
+           "", "## Where the time of one ask() goes (cProfile, ms per question)\n", "| stage | ms |", "|---|---|"]
+    md += [f"| {label} | {ms:.2f} |" for label, ms in i["profile"].items()]
+    md += ["", "The 100× corpus (approximate FAISS index) is not benchmarked yet."]
+    return "\n".join(md) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks, print the table and write it."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description="Speed and memory benchmarks.")
+    p.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported (default 3)")
+    p.add_argument("--questions", type=int, default=240, help="English eval questions per pass (default 240)")
+    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md", help="markdown output")
+    p.add_argument("--skip-build", action="store_true", help="skip the index build and restart measurements")
+    args = p.parse_args(argv)
+    from assistant.engine import Assistant
+
+    results: dict = {}
+    if not args.skip_build:
+        print("index build and restart:", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            results["build"] = bench_build(args.runs, Path(tmp))
+    qa = Assistant.open()
+    questions = _questions(args.questions)
+    print(f"in-process ask() over {len(questions)} questions:", flush=True)
+    results["in_process"] = bench_in_process(qa, questions, args.runs)
+    print("HTTP API:", flush=True)
+    results["api"] = bench_api(qa, questions, args.runs)
+    text = report(results)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
