@@ -128,6 +128,7 @@ class Plan:
     turn: Turn  # context for the next question
     lookup: Lookup | None = None  # set when the question is itself a citation ("What does Art. 35 say?")
     defines: list[Definition] = field(default_factory=list)  # a "what is X?" question's treaty definitions of X
+    definitions: list[Definition] = field(default_factory=list)  # every treaty definition of a term the question uses
     asked: str = ""  # the question as understood: a follow-up joined to its topic, in the user's words
 
 
@@ -223,11 +224,8 @@ class Assistant:
         """Ranked passages with notes and cross-references attached."""
         if mode not in MODES:
             raise UserError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
-        return self._retrieve(question, scope, k, mode)[0]
-
-    def _retrieve(self, question: str, scope: Scope, k: int, mode: str = "hybrid") -> tuple[list[Passage], float]:
-        hits, confidence = self.retriever.rank(question, scope, k=k, mode=mode)
-        return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)], confidence
+        hits, _ = self.retriever.rank(question, scope, k=k, mode=mode)
+        return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
 
     def search(self, plan: Plan, k: int = 10, mode: str = "hybrid",
                retriever: HybridRetriever | None = None) -> tuple[list[Hit], float]:
@@ -287,7 +285,7 @@ class Assistant:
         hits, confidence = self.search(plan, k)
         passages = [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
         threshold = self.threshold(scope.language)
-        definitions = self.definitions_for(question, scope)
+        definitions = plan.definitions
         titles = {t: self.catalog[t].short_title for t in self.order}
         order = list(scope.treaties) + [t for t in self.order if t not in scope.treaties]  # groups in priority order
         pairs = [(p.rank, p.chunk) for p in passages]
@@ -337,8 +335,10 @@ class Assistant:
         query = follow_up or (without_treaty_names(question) if named_treaties(question) else question)
         query = expand(query, scope.language) if glossary else query
         # "and a service provider?" after "How does it define a computer system?" asks for a definition too.
-        defines = self.definitions_for(question, scope)[:2] if _DEFINITIONAL.search(asked) else []
-        return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines, asked)
+        definitions = self.definitions_for(question, scope)
+        defines = definitions[:2] if _DEFINITIONAL.search(asked) else []
+        return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines,
+                    definitions, asked)
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
         """Treaties to search, in priority order: those the question names first (then the rest of the
