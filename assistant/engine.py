@@ -155,7 +155,8 @@ class Assistant:
         self.index = loaded
         self.corpus = loaded.corpus
         self.embedder = load_embedder(loaded.manifest["model"]["name"])
-        self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings())
+        self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings(),
+                                         exact_up_to=loaded.manifest["inputs"]["approximate_above"])
         # The signal depends on the retriever's settings too, so they are part of the calibration's key.
         signal = hashlib.sha256(json.dumps(asdict(self.retriever.settings), sort_keys=True).encode()).hexdigest()[:12]
         self.catalog = {e.id: e for e in load_catalog()}

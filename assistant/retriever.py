@@ -61,11 +61,15 @@ class Hit:
 class HybridRetriever:
     """Ranks chunks for a question within a scope; `run` is the whole public surface."""
 
-    def __init__(self, chunks: list[Chunk], vectors, embedder: Embedder, settings: FusionSettings = FusionSettings()):
+    def __init__(self, chunks: list[Chunk], vectors, embedder: Embedder, settings: FusionSettings = FusionSettings(),
+                 exact_up_to: int = 50000):
         self.chunks = chunks
         self.vectors = vectors
         self.embedder = embedder
         self.settings = settings
+        # An approximate (IVF) index still answers exactly when the searched rows are this few:
+        # every cell is probed for those rows alone, which is then cheap.
+        self.exact_up_to = exact_up_to
         self.lexical = LexicalIndex(chunks)
         self._scopes = lru_cache(maxsize=64)(self._rows)
 
@@ -80,20 +84,29 @@ class HybridRetriever:
 
     def dense(self, question: str, rows: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Top (row, cosine) pairs by the embedding model, restricted to rows."""
-        import faiss
-
         if len(rows) == 0:
             return []
-        query = self.embedder.encode_queries([question])
+        return self.nearest(self.embedder.encode_queries([question]), rows, limit)
+
+    def nearest(self, query: np.ndarray, rows: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        """Top (row, cosine) pairs for one query vector among rows: exact, or IVF for a large share of a large index."""
+        import faiss
+
+        index, params = self.vectors, None
         limit = min(limit, len(rows))
-        params = None
-        if len(rows) < self.vectors.ntotal:
+        ivf = hasattr(index, "nprobe")
+        if len(rows) < index.ntotal:
             selector = faiss.IDSelectorBatch(rows)
-            if hasattr(self.vectors, "hnsw"):
-                params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.vectors.hnsw.efSearch, limit))
+            if ivf and len(rows) <= self.exact_up_to:
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nlist)
+            elif ivf:
+                # The probed cells hold rows outside the scope too, so more cells are probed, in
+                # proportion, to find as many inside it as an unfiltered search would.
+                probe = min(index.nlist, int(np.ceil(index.nprobe * index.ntotal / len(rows))))
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=probe)
             else:
                 params = faiss.SearchParameters(sel=selector)
-        scores, ids = self.vectors.search(query, limit, params=params)
+        scores, ids = index.search(query, limit, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def run(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> list[Hit]:

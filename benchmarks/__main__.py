@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+from eval.metrics import percentile
 from index.config import PROJECT_ROOT
 
 TARGETS = {"build_s": 60.0, "restart_s": 2.0, "p50_ms": 50.0, "p95_ms": 150.0, "rss_mb": 1536.0}
@@ -37,6 +38,21 @@ print(json.dumps({{"seconds": time.perf_counter() - started,
 """
 BUILD = "from index import store\nstore.build(data_dir=__import__('pathlib').Path(sys.argv[1]))"
 RESTART = "from assistant.engine import Assistant\nAssistant.open(data_dir=__import__('pathlib').Path(sys.argv[1]), rebuild=False)"
+# The same restart, stage by stage: library imports first, so each later stage is our own work.
+RESTART_STAGES = """
+from pathlib import Path
+stages = {}
+def mark(name):
+    global started
+    now = time.perf_counter(); stages[name] = now - started; started = now
+import torch; mark("import torch")
+import sentence_transformers; mark("import sentence_transformers (transformers, scikit-learn, scipy, pandas)")
+from assistant.engine import Assistant; from index import store; from index.embedding import load_embedder; mark("import the product's modules")
+loaded = store.ensure(data_dir=Path(sys.argv[1]), rebuild=False); mark("check the corpus is unchanged, load and verify the index")
+load_embedder(loaded.manifest["model"]["name"]); mark("load the model weights")
+Assistant(loaded, data_dir=Path(sys.argv[1])); mark("BM25, definitions, cached calibration")
+print(json.dumps(stages))
+"""
 
 
 def _child(body: str, *args: str) -> dict:
@@ -45,14 +61,6 @@ def _child(body: str, *args: str) -> dict:
     if out.returncode != 0:
         raise SystemExit(f"error: benchmark child failed: {out.stderr.strip().splitlines()[-1:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * p / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def _questions(n: int) -> list[tuple[str, list[str] | None]]:
@@ -76,7 +84,13 @@ def bench_build(runs: int, data_dir: Path) -> dict:
         result["process_s"] = time.perf_counter() - wall  # includes starting Python itself
         restarts.append(result)
         print(f"  restart {n + 1}/{runs}: {result['seconds']:.2f} s to ready ({result['process_s']:.2f} s as a process)", flush=True)
+    stage_runs = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", "import json, sys, time\nstarted = time.perf_counter()\n" + RESTART_STAGES,
+                              str(data_dir / "build-0")], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+        stage_runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {
+        "restart_stages": {name: statistics.median(r[name] for r in stage_runs) for name in stage_runs[0]},
         "build_s": statistics.median(b["seconds"] for b in builds),
         "build_rss_mb": statistics.median(b["rss_mb"] for b in builds),
         "restart_s": statistics.median(r["seconds"] for r in restarts),
@@ -96,8 +110,8 @@ def bench_in_process(qa, questions, runs: int) -> dict:
             started = time.perf_counter()
             qa.ask(q, treaties=scope)
             lat.append((time.perf_counter() - started) * 1000)
-        p50s.append(_pct(lat, 50))
-        p95s.append(_pct(lat, 95))
+        p50s.append(percentile(lat, 50))
+        p95s.append(percentile(lat, 95))
     profile = cProfile.Profile()
     profile.enable()
     for q, scope in questions:
@@ -158,10 +172,10 @@ def bench_api(qa, questions, runs: int, users: int = 8) -> dict:
             single, concurrent = [], []
             for _ in range(runs):
                 lat = [one(item) for item in questions]
-                single.append((_pct(lat, 50), _pct(lat, 95)))
+                single.append((percentile(lat, 50), percentile(lat, 95)))
                 with ThreadPoolExecutor(max_workers=users) as pool:
                     lat = list(pool.map(one, questions))
-                concurrent.append((_pct(lat, 50), _pct(lat, 95)))
+                concurrent.append((percentile(lat, 50), percentile(lat, 95)))
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         lat = []
         for q, scope in questions[:60]:
@@ -174,9 +188,63 @@ def bench_api(qa, questions, runs: int, users: int = 8) -> dict:
         "single_p50_ms": statistics.median(s[0] for s in single), "single_p95_ms": statistics.median(s[1] for s in single),
         "concurrent_p50_ms": statistics.median(c[0] for c in concurrent),
         "concurrent_p95_ms": statistics.median(c[1] for c in concurrent),
-        "gradio_client_p50_ms": _pct(lat, 50), "users": users, "n": len(questions), "runs": runs,
+        "gradio_client_p50_ms": percentile(lat, 50), "users": users, "n": len(questions), "runs": runs,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def bench_load(qa, users: int = 20, per_user: int = 20) -> dict:
+    """`users` clients asking `per_user` eval questions each at once; errors, answers changed by the load, latency."""
+    import httpx
+
+    from app import serve
+    from eval.questions import load_questions
+
+    questions = load_questions()
+    total = users * per_user
+    payloads = [[q.question, list(q.scope or []), q.language, 5, None]
+                for q in (questions[i * len(questions) // total] for i in range(total))]
+    port = _free_port()
+    page = serve(qa, "127.0.0.1", port, block=False)
+    url = f"http://127.0.0.1:{port}/gradio_api/run/ask"
+
+    def ask(http, payload) -> tuple[dict | None, float]:
+        started = time.perf_counter()
+        try:
+            r = http.post(url, json={"data": payload})
+            data = r.json()["data"][0] if r.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, KeyError):
+            data = None
+        return data, (time.perf_counter() - started) * 1000
+
+    def comparable(data: dict | None):
+        if data is None:
+            return None
+        data = json.loads(json.dumps(data))
+        data.pop("confidence")
+        for p in data["passages"]:
+            p.pop("score"), p.pop("scores")
+        return data
+
+    try:
+        with httpx.Client(timeout=60) as http:
+            alone = [comparable(ask(http, p)[0]) for p in payloads]
+
+        def user(n: int):
+            with httpx.Client(timeout=60) as http:
+                return [ask(http, p) for p in payloads[n * per_user:(n + 1) * per_user]]
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=users) as pool:
+            together = [result for part in pool.map(user, range(users)) for result in part]
+        wall = time.perf_counter() - started
+    finally:
+        page.close()
+    lat = [ms for _, ms in together]
+    return {"users": users, "per_user": per_user, "requests": total, "wall_s": wall,
+            "errors": sum(data is None for data, _ in together),
+            "different": sum(comparable(data) != one for (data, _), one in zip(together, alone)),
+            "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "max_ms": max(lat)}
 
 
 def _machine() -> str:
@@ -216,7 +284,31 @@ def report(results: dict) -> str:
            f"| app process peak RSS (model, index, Gradio) | {a['rss_mb']:.0f} MB | < 1536 MB | {_ok(a['rss_mb'], 1536)} |",
            "", "## Where the time of one ask() goes (cProfile, ms per question)\n", "| stage | ms |", "|---|---|"]
     md += [f"| {label} | {ms:.2f} |" for label, ms in i["profile"].items()]
-    md += ["", "The 100× corpus (approximate FAISS index) is not benchmarked yet."]
+    if b and b.get("restart_stages"):
+        md += ["", "## Where a restart's time goes (separate process, median seconds)\n", "| stage | s |", "|---|---|"]
+        md += [f"| {name} | {sec:.2f} |" for name, sec in b["restart_stages"].items()]
+        imports = sum(sec for name, sec in b["restart_stages"].items() if name.startswith("import torch")
+                      or name.startswith("import sentence_transformers"))
+        ours = sum(b["restart_stages"].values()) - imports
+        md += ["", f"Importing torch and sentence-transformers takes {imports:.2f} s of the restart; everything the "
+               f"product does itself (its imports, checking the corpus, loading and verifying the index, the model "
+               f"weights, BM25, the cached calibration) takes {ours:.2f} s."]
+        if b["restart_s"] >= TARGETS["restart_s"]:
+            md[-1] += (" Getting under 2 s would need a question encoder that does not import torch (an ONNX export "
+                       "run by onnxruntime, say); the product embeds with sentence-transformers, so the library "
+                       "imports alone miss the restart target.")
+    if results.get("load"):
+        lo = results["load"]
+        md += ["", f"## Load: {lo['users']} users × {lo['per_user']} questions at once through the HTTP API\n",
+               "| measure | value |", "|---|---|",
+               f"| requests / errors | {lo['requests']} / {lo['errors']} |",
+               f"| answers differing from the same question asked alone | {lo['different']} |",
+               f"| wall time / throughput | {lo['wall_s']:.1f} s / {lo['requests'] / lo['wall_s']:.0f} questions/s |",
+               f"| latency p50 / p95 / max | {lo['p50_ms']:.0f} / {lo['p95_ms']:.0f} / {lo['max_ms']:.0f} ms |"]
+    if results.get("scale"):
+        from .scale import report_lines
+
+        md += ["", *report_lines(results["scale"])]
     return "\n".join(md) + "\n"
 
 
@@ -227,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", type=int, default=240, help="English eval questions per pass (default 240)")
     p.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md", help="markdown output")
     p.add_argument("--skip-build", action="store_true", help="skip the index build and restart measurements")
+    p.add_argument("--copies", type=int, default=100,
+                   help="synthetic corpus copies for the scale benchmark (default 100, ≈147k chunks; 0 skips it). "
+                        "The first run embeds them, ≈35 min on 2 cores; their vectors are cached under the data dir")
     args = p.parse_args(argv)
     from assistant.engine import Assistant
 
@@ -241,11 +336,22 @@ def main(argv: list[str] | None = None) -> int:
     results["in_process"] = bench_in_process(qa, questions, args.runs)
     print("HTTP API:", flush=True)
     results["api"] = bench_api(qa, questions, args.runs)
+    print("load, 20 users x 20 questions:", flush=True)
+    results["load"] = bench_load(qa)
+    _write(args.out, report(results))  # kept even if the long scale run below is stopped
+    if args.copies:
+        from .scale import bench_scale
+
+        results["scale"] = bench_scale(args.copies, args.runs, args.questions)
     text = report(results)
     print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    _write(args.out, text)
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@
 | TREATY_QA_MODEL           | all-MiniLM-L6-v2 (bundled)      | sentence-transformers name or path        |
 | TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
 | TREATY_QA_CHUNK_OVERLAP   | 0                               | characters shared by chunks of one provision split in two |
-| TREATY_QA_APPROX_ABOVE    | 50000                           | chunk count above which FAISS HNSW replaces exact search |
+| TREATY_QA_APPROX_ABOVE    | 50000                           | chunk count above which the index is IVF (a search within at most this many chunks stays exact) |
 | TREATY_QA_FUSION          | score                           | score (normalised scores) or rrf (ranks)  |
 | TREATY_QA_RRF_K           | 60                              | reciprocal-rank-fusion constant (rrf)     |
 | TREATY_QA_DENSE_WEIGHT    | 1.0                             | weight of the dense ranking in the fusion |
@@ -88,7 +88,7 @@ def chunk_overlap() -> int:
 
 
 def approximate_above() -> int:
-    """Chunk count above which the index is HNSW instead of exact (env TREATY_QA_APPROX_ABOVE)."""
+    """Chunk count above which the index is IVF instead of exact (env TREATY_QA_APPROX_ABOVE)."""
     return int(_float("TREATY_QA_APPROX_ABOVE", 50000))
 
 

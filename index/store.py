@@ -4,7 +4,7 @@ Layout under ``<data dir>/index/``::
 
     CURRENT                  name of the live build (replaced atomically, last)
     builds/<name>/manifest.json   model, corpus sha256s, chunker parameters, versions, file sha256s
-    builds/<name>/faiss.index     vectors (exact inner product, or HNSW above a size)
+    builds/<name>/faiss.index     vectors (exact inner product, or IVF above a size)
     builds/<name>/chunks.jsonl    the chunk table, row i = vector i
     builds/<name>/corpus.pkl      the parsed treaties, so a restart needs no PDF parsing
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import pickle
 import shutil
 import time
@@ -35,11 +36,16 @@ from .embedding import load_embedder, model_identity
 
 FORMAT = 1
 FILES = ("faiss.index", "chunks.jsonl", "corpus.pkl")
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+# Above TREATY_QA_APPROX_ABOVE chunks the index is IVF, not HNSW. On the 100x benchmark corpus
+# (151k chunks, perturbed copies and so near-duplicates of each other, as language versions and
+# shared final clauses are in real collections), IVF probing 128 of 1,554 cells found 0.994 of
+# the exact top 10; HNSW (M 32, efConstruction 80) found 0.65 at efSearch 128, 0.83 at 512
+# (docs/benchmarks.md).
+IVF_CELLS_PER_ROOT = 4  # nlist = 4·√n, the usual rule, and never fewer than 39 vectors per cell for training
+IVF_NPROBE = 128
 
 Progress = Callable[[str, float], None]
+REBUILD = "; rebuild it with `python -m index build`"
 
 
 class IndexProblem(Exception):
@@ -138,8 +144,10 @@ def status(inputs: dict, data_dir: Path | None = None) -> Status:
         return Status("missing", f"no index in {index_root(data_dir)}")
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Status("corrupt", f"index file {path / 'manifest.json'} is missing", path)
     except (OSError, json.JSONDecodeError) as exc:
-        return Status("corrupt", f"unreadable manifest in {path} ({exc.__class__.__name__})", path)
+        return Status("corrupt", f"index file {path / 'manifest.json'} is unreadable ({exc.__class__.__name__})", path)
     if manifest.get("fingerprint") != _fingerprint(inputs):
         return Status("stale", _why_different(manifest.get("inputs", {}), inputs), path, manifest)
     return Status("ready", "up to date", path, manifest)
@@ -155,13 +163,19 @@ def _versions() -> dict:
     return out
 
 
+def ivf_cells(n: int) -> int:
+    """Number of IVF cells for n vectors."""
+    return max(1, min(int(IVF_CELLS_PER_ROOT * n ** 0.5), n // 39))
+
+
 def _faiss_index(vectors: np.ndarray, approximate_above: int):
     import faiss
 
     dim = vectors.shape[1]
     if len(vectors) > approximate_above:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, ivf_cells(len(vectors)), faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)  # k-means with FAISS's fixed seed, so a rebuild gives the same cells
+        index.nprobe = IVF_NPROBE
     else:
         index = faiss.IndexFlatIP(dim)
     index.add(vectors)
@@ -180,6 +194,7 @@ def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: s
     model = model or config.model_name()
     inputs = wanted(corpus_dir, data_dir, model, params)
     started = time.perf_counter()
+    _check_writable(index_root(data_dir))  # before a minute of parsing and embedding, not after
     _say(progress, "reading treaty texts", 0.0)
     corpus = load_corpus(corpus_dir, data_dir)
     if not corpus.treaties:
@@ -208,8 +223,8 @@ def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: s
                    for (tid, lang), t in corpus.treaties.items()},
         "problems": corpus.problems,
         "chunker": params.to_dict(),
-        "index": {"type": "hnsw" if len(vectors) > inputs["approximate_above"] else "flat", "n": len(chunks),
-                  "hnsw_m": HNSW_M, "ef_search": HNSW_EF_SEARCH},
+        "index": {"type": "ivf", "n": len(chunks), "nlist": index.nlist, "nprobe": index.nprobe}
+                 if hasattr(index, "nprobe") else {"type": "flat", "n": len(chunks)},
         "versions": _versions(),
         "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -217,6 +232,26 @@ def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: s
     path = _publish(index, chunks, corpus, manifest, started, data_dir)
     _say(progress, f"index ready: {len(chunks)} chunks", 1.0)
     return path
+
+
+def _write_problem(exc: OSError, root: Path) -> IndexProblem:
+    """The one-line message for a failed write under the index folder."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return IndexProblem(f"no space left (disk full, quota or file size limit) while writing the index in {root}; "
+                            "the previous index is unchanged")
+    return IndexProblem(f"cannot write the index in {root} ({exc.strerror}); "
+                        "set TREATY_QA_DATA_DIR or --data-dir to a writable folder")
+
+
+def _check_writable(root: Path) -> None:
+    """IndexProblem unless a file can be created (and removed) where builds go."""
+    probe = root / "builds" / f".probe-{os.getpid()}"
+    try:
+        probe.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise _write_problem(exc, root) from exc
 
 
 def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started: float, data_dir: Path | None) -> Path:
@@ -243,11 +278,7 @@ def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started
         write_atomic(root / "CURRENT", name.encode())
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            raise IndexProblem(f"no space left (disk full, quota or file size limit) while writing the index in {root}; "
-                               "the previous index is unchanged") from exc
-        raise IndexProblem(f"cannot write the index in {root} ({exc.strerror}); "
-                           "set TREATY_QA_DATA_DIR or --data-dir to a writable folder") from exc
+        raise _write_problem(exc, root) from exc
     _remove_old_builds(builds, keep=name)
     return builds / name
 
@@ -267,24 +298,30 @@ def load(path: Path) -> LoadedIndex:
     """Read and verify one build; IndexProblem naming the broken part otherwise."""
     import faiss
 
+    step = "manifest.json"  # the file being read, named in the message if it fails
     try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        for name in FILES:
-            if sha256_file(path / name) != manifest["files"][name]:
-                raise IndexProblem(f"index file {path / name} is corrupt (checksum mismatch)")
-        vectors = faiss.read_index(str(path / "faiss.index"))
-        with (path / "chunks.jsonl").open(encoding="utf-8") as f:
+        manifest = json.loads((path / step).read_text(encoding="utf-8"))
+        for step in FILES:
+            if sha256_file(path / step) != manifest["files"][step]:
+                raise IndexProblem(f"index file {path / step} is corrupt (checksum mismatch)" + REBUILD)
+        step = "faiss.index"
+        vectors = faiss.read_index(str(path / step))
+        step = "chunks.jsonl"
+        with (path / step).open(encoding="utf-8") as f:
             chunks = [Chunk.from_dict(json.loads(line)) for line in f]
-        with (path / "corpus.pkl").open("rb") as f:
+        step = "corpus.pkl"
+        with (path / step).open("rb") as f:
             corpus = pickle.load(f)
     except IndexProblem:
         raise
+    except FileNotFoundError as exc:
+        raise IndexProblem(f"index file {path / step} is missing" + REBUILD) from exc
     except (OSError, KeyError, ValueError, TypeError, RuntimeError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-        raise IndexProblem(f"index in {path} is unreadable ({exc.__class__.__name__}); rebuild it with `python -m index build`") from exc
+        raise IndexProblem(f"index file {path / step} is unreadable ({exc.__class__.__name__})" + REBUILD) from exc
     if vectors.ntotal != len(chunks) or vectors.d != manifest["model"]["dimension"]:
-        raise IndexProblem(f"index in {path} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); rebuild it")
-    if hasattr(vectors, "hnsw"):
-        vectors.hnsw.efSearch = manifest["index"].get("ef_search", HNSW_EF_SEARCH)
+        raise IndexProblem(f"index in {path} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks)" + REBUILD)
+    if hasattr(vectors, "nprobe"):
+        vectors.nprobe = manifest["index"].get("nprobe", IVF_NPROBE)
     return LoadedIndex(path, manifest, chunks, vectors, corpus)
 
 
@@ -298,7 +335,7 @@ def ensure(corpus_dir: Path | None = None, data_dir: Path | None = None, model: 
         try:
             return load(state.path)
         except IndexProblem as exc:
-            state = Status("corrupt", str(exc), state.path)
+            state = Status("corrupt", str(exc).removesuffix(REBUILD), state.path)
     if not rebuild:
         raise IndexProblem(f"index {state.state}: {state.reason}; build it with `python -m index build`")
     _say(progress, f"building the index ({state.state}: {state.reason})", 0.0)

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -123,3 +124,45 @@ def test_plain_http_post_answers_without_the_queue(app_url, client):
     assert _without_scores(via_http.json()["data"][0]) == _without_scores(client.predict(question, [UN], api_name="/ask"))
     found = httpx.post(f"{app_url}gradio_api/run/lookup", json={"data": ["Art. 28(3)"]}, timeout=60).json()["data"][0]
     assert found["found"] and found["citation"]["label"] == "UN Convention against Cybercrime, Art. 28(3)"
+
+
+def test_twenty_users_asking_twenty_questions_each_get_the_single_user_answers(app_url):
+    """Load: 400 questions from 20 concurrent users on loopback, every one answered as when asked alone."""
+    import httpx
+
+    from eval.questions import load_questions
+
+    questions = load_questions()
+    picked = [questions[i * len(questions) // 400] for i in range(400)]  # every set, language and negative kind
+    payloads = [[q.question, list(q.scope or []), q.language, 5, None] for q in picked]
+    url = f"{app_url}gradio_api/run/ask"
+
+    def ask(http: httpx.Client, payload: list) -> dict:
+        response = http.post(url, json={"data": payload})
+        assert response.status_code == 200, response.text[:300]
+        return response.json()["data"][0]
+
+    with httpx.Client(timeout=60) as http:
+        alone = [ask(http, p) for p in payloads]
+
+    spans = []
+
+    def user(n: int) -> list[dict]:
+        out = []
+        with httpx.Client(timeout=60) as http:
+            for p in payloads[n * 20:(n + 1) * 20]:
+                started = time.monotonic()
+                out.append(ask(http, p))
+                spans.append((started, time.monotonic()))
+        return out
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        jobs = [pool.submit(user, n) for n in range(20)]
+        together = [answer for job in jobs for answer in job.result(timeout=300)]
+    assert len(together) == 400
+    in_flight = max(sum(s <= t < e for s, e in spans) for t, _ in spans)
+    assert in_flight >= 10  # the requests really overlapped at the server
+    assert {a["scope"]["language"] for a in alone} >= {"en", "nl"} and any(a["abstained"] for a in alone)
+    for one, many in zip(alone, together):
+        assert _without_scores(many) == _without_scores(one), one["question"]
+        assert many["confidence"] == pytest.approx(one["confidence"], abs=1e-5)

@@ -1,6 +1,7 @@
 """Hybrid retrieval over the real index: outcomes checked by reading the treaty texts."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.retriever import Scope
@@ -108,3 +109,62 @@ def test_modes_and_scores_are_reported(qa):
     assert [p.hit.dense for p in dense] == sorted([p.hit.dense for p in dense], reverse=True)
     bm25 = ask(qa, "24/7 network contact point", [UN], k=3, mode="bm25")
     assert all(p.hit.dense is None and p.hit.bm25 > 0 for p in bm25)
+
+
+APPROXIMATE_QUESTIONS = [
+    "Can a country refuse to extradite its own nationals?", "What must a state do to protect witnesses?",
+    "Is it a crime to access a computer system without right?", "How long can traffic data be preserved?",
+    "Who can ask for mutual legal assistance?", "Does the convention cover child sexual abuse material?",
+    "What is a service provider?", "How are proceeds of crime confiscated?", "Can companies be held liable?",
+    "What about the protection of personal data?", "Are there rules on joint investigations?",
+    "When does the convention enter into force?",
+]
+
+
+@pytest.fixture(scope="module")
+def approximate_retrievers(qa):
+    """The session index's vectors in an IVF index (as above TREATY_QA_APPROX_ABOVE), behind two retrievers."""
+    from assistant.retriever import HybridRetriever
+    from index import store
+
+    flat = qa.retriever.vectors
+    ivf = store._faiss_index(flat.reconstruct_n(0, flat.ntotal), approximate_above=100)
+    ivf.nprobe = 4  # of 23 cells: few enough that approximate search really misses things unless widened
+    make = lambda exact_up_to: HybridRetriever(qa.retriever.chunks, ivf, qa.embedder, qa.retriever.settings,  # noqa: E731
+                                               exact_up_to=exact_up_to)
+    return make(exact_up_to=300), make(exact_up_to=0)
+
+
+def _recall(qa, retriever, rows) -> float:
+    found = 0
+    for question in APPROXIMATE_QUESTIONS:
+        query = qa.embedder.encode_queries([question])
+        want = {row for row, _ in qa.retriever.nearest(query, rows, 10)}
+        got = [row for row, _ in retriever.nearest(query, rows, 10)]
+        assert set(got) <= set(rows.tolist())
+        found += len(want & set(got))
+    return found / (10 * len(APPROXIMATE_QUESTIONS))
+
+
+def test_approximate_index_is_exact_within_a_small_scope(qa, approximate_retrievers):
+    exact_in_scope, _ = approximate_retrievers
+    assert exact_in_scope.vectors.nlist == 23
+    scope = qa.scope(["un-cybercrime-2024"], "en")[0]
+    rows = qa.retriever.rows(scope)
+    assert len(rows) <= 300  # so the scope is searched exactly, among its own rows
+    for question in APPROXIMATE_QUESTIONS:
+        query = qa.embedder.encode_queries([question])
+        got, want = exact_in_scope.nearest(query, rows, 20), qa.retriever.nearest(query, rows, 20)
+        assert [r for r, _ in got] == [r for r, _ in want], question
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-6)
+
+
+def test_approximate_index_widens_its_search_for_a_scope(qa, approximate_retrievers):
+    """IVF over the whole index, and filtered to a scope (UN Convention English rows, a quarter of the index)."""
+    _, approximate = approximate_retrievers
+    whole = _recall(qa, approximate, np.arange(len(qa.retriever.chunks)))
+    scoped = _recall(qa, approximate, qa.retriever.rows(qa.scope(["un-cybercrime-2024"], "en")[0]))
+    assert 0.5 < whole < 1.0  # 4 of 23 cells: an approximation, measurably
+    assert scoped >= 0.98  # 4 cells × (934 / 229 rows) = 17 probed for the scope; 0.88 with only 4
+    hits, _ = approximate.rank("Can a country refuse to extradite its own nationals?", qa.default_scope("en"), k=3)
+    assert qa.retriever.chunks[hits[0].row].article == "37"

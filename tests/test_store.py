@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -145,3 +146,151 @@ def test_a_write_that_runs_out_of_space_keeps_the_previous_index(small_corpus, t
     assert store.current_path(data) == good
     assert [p.name for p in (data / "index" / "builds").iterdir()] == [good.name]  # nothing half-written left
     assert store.ensure(small_corpus, data).path == good  # still loads and verifies
+
+
+@pytest.fixture()
+def tmpfs(tmp_path):
+    """Mounts a real tmpfs of a given size (root only); every mount is removed after the test."""
+    mounted = []
+
+    def mount(name: str, size: str):
+        target = tmp_path / name
+        target.mkdir()
+        out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(target)], capture_output=True, text=True)
+        if out.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {out.stderr.strip()}")
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def _remount_read_only(target):
+    subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True)
+
+
+def test_a_full_disk_keeps_the_previous_index(small_corpus, tmpfs):
+    """A real ENOSPC: the rebuild runs on a tmpfs that the previous index and a filler file nearly fill."""
+    data = tmpfs("disk", "8m")
+    good = store.build(small_corpus, data)
+    stats = os.statvfs(data)
+    free = stats.f_bavail * stats.f_frsize
+    with (data / "filler").open("wb") as f:
+        f.write(b"\0" * (free - 64 * 1024))  # leave 64 KB: room for the probe, not for an index
+    with pytest.raises(store.IndexProblem, match="no space left .* previous index is unchanged"):
+        store.build(small_corpus, data, params=ChunkParams(size=400))
+    assert store.current_path(data) == good
+    assert [p.name for p in (data / "index" / "builds").iterdir()] == [good.name]  # nothing half-written left
+    assert store.ensure(small_corpus, data).path == good
+
+
+def test_a_read_only_data_dir_serves_its_index_and_refuses_rebuilds_clearly(small_corpus, tmpfs):
+    from assistant.engine import Assistant
+
+    data = tmpfs("readonly", "32m")
+    good = store.build(small_corpus, data)
+    _remount_read_only(data)
+    with pytest.raises(OSError):
+        (data / "probe").write_text("x")  # the mount really is read-only, root or not
+
+    qa = Assistant.open(small_corpus, data)  # current index: nothing to write (calibration is recomputed, not kept)
+    answer = qa.ask("Is distributing racist material through a computer system a crime?",
+                    treaties=["coe-budapest-protocol-2003"])
+    assert not answer.abstained and answer.citations[0].article == "3"
+
+    with pytest.raises(store.IndexProblem, match=r"cannot write the index in .*Read-only file system.*TREATY_QA_DATA_DIR"):
+        store.ensure(small_corpus, data, params=ChunkParams(size=400))  # stale: a rebuild is needed and impossible
+    assert store.current_path(data) == good
+
+    env = {**os.environ, "TREATY_QA_CORPUS_DIR": str(small_corpus), "TREATY_QA_DATA_DIR": str(data)}
+    out = subprocess.run([sys.executable, "-m", "index", "build", "--force"], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("error: cannot write the index in")
+
+
+def test_above_the_configured_size_the_index_is_ivf(small_corpus, tmp_path, monkeypatch):
+    from assistant.engine import Assistant
+
+    monkeypatch.setenv("TREATY_QA_APPROX_ABOVE", "10")
+    data = tmp_path / "data"
+    loaded = store.ensure(small_corpus, data)
+    assert loaded.manifest["index"] == {"type": "ivf", "n": len(loaded.chunks), "nlist": 1, "nprobe": store.IVF_NPROBE}
+    assert loaded.manifest["inputs"]["approximate_above"] == 10
+    assert loaded.vectors.nprobe == store.IVF_NPROBE and loaded.vectors.ntotal == len(loaded.chunks) > 10
+    answer = Assistant(loaded, data_dir=data).ask("Is distributing racist material through a computer system a crime?",
+                                                  treaties=["coe-budapest-protocol-2003"])
+    assert answer.citations[0].article == "3"
+    monkeypatch.setenv("TREATY_QA_APPROX_ABOVE", "50000")
+    assert store.status(store.wanted(small_corpus, data), data).state == "stale"  # the switch is part of the build
+
+
+@pytest.fixture(scope="module")
+def small_build(corpus_dir, tmp_path_factory):
+    """One build of the Additional Protocol, copied by each test that damages it."""
+    small = tmp_path_factory.mktemp("small-corpus")
+    shutil.copy(corpus_dir / PROTOCOL, small / PROTOCOL)
+    data = tmp_path_factory.mktemp("small-data")
+    store.build(small, data)
+    return small, data
+
+
+def _damage(path, name: str, how: str) -> None:
+    target = path / name
+    if how == "missing":
+        target.unlink()
+    elif how == "empty":
+        target.write_bytes(b"")
+    elif how == "truncated":
+        target.write_bytes(target.read_bytes()[: target.stat().st_size // 3])
+
+
+@pytest.mark.parametrize("name", [*store.FILES, "manifest.json"])
+@pytest.mark.parametrize("how", ["missing", "empty", "truncated"])
+def test_every_damaged_index_file_is_named_and_rebuilt(small_build, tmp_path, name, how):
+    small, built = small_build
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    path = store.current_path(data)
+    _damage(path, name, how)
+    with pytest.raises(store.IndexProblem) as problem:
+        store.ensure(small, data, rebuild=False)
+    assert re.fullmatch(rf"index corrupt: index file {re.escape(str(path / name))} is (corrupt \(checksum mismatch\)|"
+                        r"unreadable \(\w+\)|missing); build it with `python -m index build`", str(problem.value)), problem.value
+    rebuilt = store.ensure(small, data)
+    assert rebuilt.path != path and rebuilt.vectors.ntotal == len(rebuilt.chunks) > 0
+
+
+def test_the_cli_names_a_damaged_file_rebuilds_and_answers(small_build, tmp_path):
+    """As the app does at start: one line on what is wrong, the rebuild's progress, then the answer."""
+    small, built = small_build
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    _damage(store.current_path(data), "chunks.jsonl", "truncated")
+    env = {**os.environ, "TREATY_QA_CORPUS_DIR": str(small), "TREATY_QA_DATA_DIR": str(data)}
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "Is distributing racist material online a crime?",
+                          "--json"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-1500:]
+    first = out.stderr.strip().splitlines()[0]
+    assert first.startswith("[  0%] building the index (corrupt: index file ") and "chunks.jsonl is corrupt" in first, first
+    assert json.loads(out.stdout)["citations"][0]["article"] == "3"
+
+
+def test_an_index_built_with_another_model_is_stale_and_replaced(small_build, tmp_path):
+    small, built = small_build
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    path = store.current_path(data)
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["inputs"]["model"] = manifest["model"]["name"] = "intfloat/multilingual-e5-small"
+    manifest["model"]["dimension"] = 768
+    manifest["fingerprint"] = store._fingerprint(manifest["inputs"])  # as that model's build would have it
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    state = store.status(store.wanted(small, data), data)
+    assert state.state == "stale" and state.reason == "model changed (intfloat/multilingual-e5-small -> " \
+        f"{store.wanted(small, data)['model']})"
+    with pytest.raises(store.IndexProblem, match="index stale: model changed"):
+        store.ensure(small, data, rebuild=False)
+    assert store.ensure(small, data).manifest["model"]["dimension"] == 384
