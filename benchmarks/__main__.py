@@ -38,20 +38,21 @@ print(json.dumps({{"seconds": time.perf_counter() - started,
 """
 BUILD = "from index import store\nstore.build(data_dir=__import__('pathlib').Path(sys.argv[1]))"
 RESTART = "from assistant.engine import Assistant\nAssistant.open(data_dir=__import__('pathlib').Path(sys.argv[1]), rebuild=False)"
-# The same restart, stage by stage: library imports first, so each later stage is our own work.
+# The same restart, stage by stage, and whether it imported torch (it should not: questions go
+# through the numpy copy of the model, and torch is only needed to build an index).
 RESTART_STAGES = """
 from pathlib import Path
 stages = {}
 def mark(name):
     global started
     now = time.perf_counter(); stages[name] = now - started; started = now
-import torch; mark("import torch")
-import sentence_transformers; mark("import sentence_transformers (transformers, scikit-learn, scipy, pandas)")
-from assistant.engine import Assistant; from index import store; from index.embedding import load_embedder; mark("import the product's modules")
+from assistant.engine import Assistant; from index import store; from index.embedding import load_embedder
+mark("import the product's modules (FAISS, bm25s, numpy, tokenizers)")
 loaded = store.ensure(data_dir=Path(sys.argv[1]), rebuild=False); mark("check the corpus is unchanged, load and verify the index")
-load_embedder(loaded.manifest["model"]["name"]); mark("load the model weights")
-Assistant(loaded, data_dir=Path(sys.argv[1])); mark("BM25, definitions, cached calibration")
-print(json.dumps(stages))
+load_embedder(loaded.manifest["model"]["name"]); mark("load the question encoder (numpy copy of the model)")
+qa = Assistant(loaded, data_dir=Path(sys.argv[1])); mark("BM25, definitions, cached calibration")
+qa.ask("Can a country refuse to extradite its own nationals?"); mark("first question answered")
+print(json.dumps({"stages": stages, "torch": "torch" in sys.modules}))
 """
 
 
@@ -90,7 +91,8 @@ def bench_build(runs: int, data_dir: Path) -> dict:
                               str(data_dir / "build-0")], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
         stage_runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {
-        "restart_stages": {name: statistics.median(r[name] for r in stage_runs) for name in stage_runs[0]},
+        "restart_stages": {name: statistics.median(r["stages"][name] for r in stage_runs) for name in stage_runs[0]["stages"]},
+        "restart_imports_torch": any(r["torch"] for r in stage_runs),
         "build_s": statistics.median(b["seconds"] for b in builds),
         "build_rss_mb": statistics.median(b["rss_mb"] for b in builds),
         "restart_s": statistics.median(r["seconds"] for r in restarts),
@@ -287,16 +289,9 @@ def report(results: dict) -> str:
     if b and b.get("restart_stages"):
         md += ["", "## Where a restart's time goes (separate process, median seconds)\n", "| stage | s |", "|---|---|"]
         md += [f"| {name} | {sec:.2f} |" for name, sec in b["restart_stages"].items()]
-        imports = sum(sec for name, sec in b["restart_stages"].items() if name.startswith("import torch")
-                      or name.startswith("import sentence_transformers"))
-        ours = sum(b["restart_stages"].values()) - imports
-        md += ["", f"Importing torch and sentence-transformers takes {imports:.2f} s of the restart; everything the "
-               f"product does itself (its imports, checking the corpus, loading and verifying the index, the model "
-               f"weights, BM25, the cached calibration) takes {ours:.2f} s."]
-        if b["restart_s"] >= TARGETS["restart_s"]:
-            md[-1] += (" Getting under 2 s would need a question encoder that does not import torch (an ONNX export "
-                       "run by onnxruntime, say); the product embeds with sentence-transformers, so the library "
-                       "imports alone miss the restart target.")
+        md += ["", "torch and sentence-transformers imported during the restart: "
+               + ("yes" if b.get("restart_imports_torch") else "no (questions go through the numpy copy of the model; "
+                  "the libraries load only to build an index, and cost about 3.3 s to import when they do)")]
     if results.get("load"):
         lo = results["load"]
         md += ["", f"## Load: {lo['users']} users × {lo['per_user']} questions at once through the HTTP API\n",

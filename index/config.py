@@ -9,6 +9,7 @@
 | TREATY_QA_PORT            | 7860                            | port of the app (--port)                  |
 | TREATY_QA_CONCURRENCY     | 4                               | UI requests answered at the same time (--concurrency); the API skips the queue |
 | TREATY_QA_MODEL           | all-MiniLM-L6-v2 (bundled)      | sentence-transformers name or path        |
+| TREATY_QA_QUERY_ENCODER   | auto                            | auto: questions through a numpy copy of the model when it is a BERT with mean pooling (no torch at start); sentence-transformers: always the library |
 | TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
 | TREATY_QA_CHUNK_OVERLAP   | 0                               | characters shared by chunks of one provision split in two |
 | TREATY_QA_APPROX_ABOVE    | 50000                           | chunk count above which the index is IVF (a search within at most this many chunks stays exact) |
@@ -75,6 +76,14 @@ def _float(name: str, default: float) -> float:
 def model_name() -> str:
     """Embedding model: a sentence-transformers name or folder (env TREATY_QA_MODEL)."""
     return os.environ.get("TREATY_QA_MODEL") or "all-MiniLM-L6-v2"
+
+
+def query_encoder() -> str:
+    """How questions are encoded: "auto" (numpy when the model allows) or "sentence-transformers"."""
+    value = (os.environ.get("TREATY_QA_QUERY_ENCODER") or "auto").strip().lower()
+    if value not in ("auto", "sentence-transformers"):
+        raise ValueError(f"TREATY_QA_QUERY_ENCODER={value!r} must be 'auto' or 'sentence-transformers'")
+    return value
 
 
 def chunk_size() -> int:

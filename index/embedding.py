@@ -14,6 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import config
+from .numpy_bert import NumpyBert
+
 BUNDLED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
@@ -42,17 +45,35 @@ def model_identity(name: str) -> tuple[str, str]:
 
 @dataclass
 class Embedder:
-    """A loaded sentence-transformers model that returns L2-normalised float32 vectors."""
+    """A sentence-transformers model that returns L2-normalised float32 vectors.
+
+    Questions go through `queries`, a numpy copy of the network, when the model is one it runs
+    exactly (the bundled MiniLM is); then torch and sentence-transformers are imported only when
+    passages are embedded, that is when an index is built.
+    """
 
     model_id: str
-    model: object  # sentence_transformers.SentenceTransformer
+    target: str  # what sentence-transformers loads: a folder or a hub name
+    queries: NumpyBert | None = None
+    _model: object | None = field(default=None, repr=False)
     # A fast tokenizer mutates its padding/truncation state per call and fails ("Already borrowed")
     # when two threads encode at once, as the app's concurrent requests would.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _loading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def model(self):
+        """The sentence_transformers.SentenceTransformer, loaded on first use."""
+        with self._loading:
+            if self._model is None:
+                self._model = _load_sentence_transformer(self.target, self.model_id)
+        return self._model
 
     @property
     def dimension(self) -> int:
         """Length of the vectors."""
+        if self.queries is not None:
+            return self.queries.dimension
         get = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         return int(get())
 
@@ -67,6 +88,8 @@ class Embedder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of questions."""
+        if self.queries is not None:
+            return self.queries.encode(texts)  # its tokenizer is configured once, so threads may share it
         return self._encode(texts, "query", batch_size=32, progress=False)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
@@ -75,22 +98,33 @@ class Embedder:
         return self._encode(texts, prompt, batch_size=16, progress=progress)
 
 
-@lru_cache(maxsize=2)
-def load_embedder(name: str) -> Embedder:
-    """Load (once per process) the model named by a sentence-transformers name or folder."""
-    target, model_id = model_identity(name)
-    local = Path(target).exists()
-    if local:
-        # The bundled model and local folders must never touch the network.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+def _load_sentence_transformer(target: str, name: str):
     try:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # a weights-loading bar on every start is noise on stderr
-
-        model = SentenceTransformer(target, device="cpu", local_files_only=local)
+        return SentenceTransformer(target, device="cpu", local_files_only=Path(target).exists())
     except Exception as exc:  # the library raises many types for a bad name or folder
         raise ModelError(f"cannot load embedding model {name!r} ({type(exc).__name__}); "
                          "set TREATY_QA_MODEL or --model to a sentence-transformers folder or reachable hub name") from exc
-    return Embedder(model_id=model_id, model=model)
+
+
+@lru_cache(maxsize=2)
+def load_embedder(name: str, torch_free_queries: bool | None = None) -> Embedder:
+    """Load (once per process) the model named by a sentence-transformers name or folder.
+
+    torch_free_queries (default: TREATY_QA_QUERY_ENCODER) encodes questions with the numpy copy
+    of the network when the model allows it."""
+    target, model_id = model_identity(name)
+    local = Path(target).exists()
+    if local:
+        # The bundled model and local folders must never touch the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if torch_free_queries is None:
+        torch_free_queries = config.query_encoder() == "auto"
+    queries = NumpyBert.load(Path(target)) if local and torch_free_queries else None
+    embedder = Embedder(model_id=model_id, target=target, queries=queries)
+    if queries is None:
+        embedder.model  # noqa: B018 (load now, so a bad model fails at start rather than at the first question)
+    return embedder
