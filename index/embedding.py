@@ -89,7 +89,8 @@ class Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of questions."""
         if self.queries is not None:
-            return self.queries.encode(texts)  # its tokenizer is configured once, so threads may share it
+            with self._lock:  # one question at a time: concurrent numpy passes only fight over the 2 cores
+                return self.queries.encode(texts)
         return self._encode(texts, "query", batch_size=32, progress=False)
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
