@@ -78,12 +78,16 @@ def model_name() -> str:
     return os.environ.get("TREATY_QA_MODEL") or "all-MiniLM-L6-v2"
 
 
+def _choice(name: str, options: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or options[0]).strip().lower()
+    if value not in options:
+        raise ValueError(f"{name}={value!r} must be one of: {', '.join(options)}")
+    return value
+
+
 def query_encoder() -> str:
     """How questions are encoded: "auto" (numpy when the model allows) or "sentence-transformers"."""
-    value = (os.environ.get("TREATY_QA_QUERY_ENCODER") or "auto").strip().lower()
-    if value not in ("auto", "sentence-transformers"):
-        raise ValueError(f"TREATY_QA_QUERY_ENCODER={value!r} must be 'auto' or 'sentence-transformers'")
-    return value
+    return _choice("TREATY_QA_QUERY_ENCODER", ("auto", "sentence-transformers"))
 
 
 def chunk_size() -> int:
@@ -103,10 +107,7 @@ def approximate_above() -> int:
 
 def fusion() -> str:
     """How dense and BM25 rankings are fused: "score" or "rrf" (env TREATY_QA_FUSION)."""
-    value = (os.environ.get("TREATY_QA_FUSION") or "score").strip().lower()
-    if value not in ("score", "rrf"):
-        raise ValueError(f"TREATY_QA_FUSION={value!r} must be 'score' or 'rrf'")
-    return value
+    return _choice("TREATY_QA_FUSION", ("score", "rrf"))
 
 
 def treaty_margin() -> float:
