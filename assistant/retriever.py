@@ -62,13 +62,13 @@ class HybridRetriever:
     """Ranks chunks for a question within a scope; `run` is the whole public surface."""
 
     def __init__(self, chunks: list[Chunk], vectors, embedder: Embedder, settings: FusionSettings = FusionSettings(),
-                 exact_up_to: int = 50000):
+                 exact_up_to: int = 0):
         self.chunks = chunks
         self.vectors = vectors
         self.embedder = embedder
         self.settings = settings
-        # An approximate (IVF) index still answers exactly when the searched rows are this few:
-        # every cell is probed for those rows alone, which is then cheap.
+        # An approximate (IVF) index still answers exactly when the searched rows are this few
+        # (the index's TREATY_QA_APPROX_ABOVE, which Assistant passes): every cell is probed for those rows alone.
         self.exact_up_to = exact_up_to
         self.lexical = LexicalIndex(chunks)
         self._scopes = lru_cache(maxsize=64)(self._rows)

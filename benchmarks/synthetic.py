@@ -81,11 +81,10 @@ def cache_key(sources: dict, model_id: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def copy_vectors(folder: Path, corpus: Corpus, copy: int, encode: Callable[[list[str]], np.ndarray],
-                 chunks: list[Chunk] | None = None) -> tuple[np.ndarray, float | None]:
-    """Vectors of one copy, from the cache or embedded now (then cached); and the seconds embedding took, if it ran."""
+def copy_vectors(folder: Path, copy: int, chunks: list[Chunk],
+                 encode: Callable[[list[str]], np.ndarray]) -> tuple[np.ndarray, float | None]:
+    """Vectors of one copy's chunks, from the cache or embedded now (then cached); and the seconds embedding took, if it ran."""
     path = folder / f"copy-{copy:03d}.npy"
-    chunks = chunks if chunks is not None else synthetic_copy(corpus, copy)
     if path.exists():
         cached = np.load(path)
         if len(cached) == len(chunks):

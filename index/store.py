@@ -182,6 +182,13 @@ def _faiss_index(vectors: np.ndarray, approximate_above: int):
     return index
 
 
+def index_info(index) -> dict:
+    """The manifest's description of a FAISS index: its kind, size and search settings."""
+    if hasattr(index, "nprobe"):
+        return {"type": "ivf", "n": index.ntotal, "nlist": index.nlist, "nprobe": index.nprobe}
+    return {"type": "flat", "n": index.ntotal}
+
+
 def _say(progress: Progress | None, message: str, fraction: float) -> None:
     if progress:
         progress(message, fraction)
@@ -223,8 +230,7 @@ def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: s
                    for (tid, lang), t in corpus.treaties.items()},
         "problems": corpus.problems,
         "chunker": params.to_dict(),
-        "index": {"type": "ivf", "n": len(chunks), "nlist": index.nlist, "nprobe": index.nprobe}
-                 if hasattr(index, "nprobe") else {"type": "flat", "n": len(chunks)},
+        "index": index_info(index),
         "versions": _versions(),
         "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

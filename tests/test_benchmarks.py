@@ -57,12 +57,12 @@ def test_copy_vectors_are_cached_and_reembedded_when_the_count_changes(corpus, q
         calls.append(len(texts))
         return qa.embedder.encode_passages(texts)
 
-    vectors, seconds = copy_vectors(tmp_path, corpus, 3, encode, chunks)
+    vectors, seconds = copy_vectors(tmp_path, 3, chunks, encode)
     assert vectors.shape == (12, 384) and seconds is not None and calls == [12]
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
-    cached, seconds = copy_vectors(tmp_path, corpus, 3, encode, chunks)
+    cached, seconds = copy_vectors(tmp_path, 3, chunks, encode)
     assert seconds is None and calls == [12] and np.array_equal(cached, vectors)
-    copy_vectors(tmp_path, corpus, 3, encode, chunks[:5])  # another chunk count: not these vectors any more
+    copy_vectors(tmp_path, 3, chunks[:5], encode)  # another chunk count: not these vectors any more
     assert calls == [12, 5] and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -77,7 +77,7 @@ def test_scale_report_marks_recall_and_latency_targets():
     scale = {"copies": 100, "chunks": 147_000, "real_chunks": 934, "approximate_above": 50000, "approx_type": "IndexIVFFlat",
              "ivf": {"nlist": 1533, "nprobe": 128},
              "hnsw": {"M": 32, "ef_construction": 80, "build_s": 20.0, "recall_ef128": 0.83, "recall_ef512": 0.95}, "questions": 240, "runs": 3,
-             "embed": {"chunks_per_second": 70.0}, "approx_build_s": 95.0, "exact_build_s": 0.1, "approx_rss_growth_mb": 300,
+             "chunks_per_second": 70.0, "approx_build_s": 95.0, "exact_build_s": 0.1, "approx_rss_growth_mb": 300,
              "approx_bytes": 300 * 2**20, "disk_mb": 500, "write_s": 3.0, "load_s": 4.0, "assistant_s": 60.0,
              "rows_all": 147_000, "rows_en": 80_000, "rows_un": 36_000, "recall_all": 0.991, "recall_en": 0.975,
              "recall_un": 1.0, "retrieval": {"p50": 40.0, "p95": 80.0}, "ask": {"p50": 50.0, "p95": 260.0},
