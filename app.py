@@ -53,7 +53,12 @@ CSS = """
 .turn { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
 .turn .question { font-weight: 600; margin-bottom: 4px; }
 .turn .searched, .turn .kind { color: var(--body-text-color-subdued); font-size: 0.85em; }
-.turn.abstained { border-color: #c98a00; background: rgba(201, 138, 0, 0.06); }
+.turn.abstained, .turn.not-addressed { border-color: #c98a00; background: rgba(201, 138, 0, 0.06); }
+.guide { border-left: 3px solid #1f6feb; background: rgba(31, 111, 235, 0.06); padding: 4px 10px; margin: 6px 0;
+         font-size: 0.92em; font-style: italic; }
+.guide .guide-head { font-style: normal; font-weight: 600; font-size: 0.85em; }
+.guide ul { margin: 2px 0 2px 1em; padding: 0; }
+.not-found { font-size: 0.88em; margin-top: 6px; }
 .turn.error, .error-line { color: #b42318; }
 .notice { font-size: 0.9em; padding: 4px 8px; margin: 4px 0; border-left: 3px solid #c98a00; }
 .provisions-head, .toc-title, .note-head { font-weight: 600; margin-top: 8px; }

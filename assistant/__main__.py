@@ -16,6 +16,7 @@ from index.embedding import ModelError
 from index.store import IndexProblem
 
 from .errors import UserError
+from .guide import LABEL as GUIDE_LABEL
 
 
 def _progress(message: str, fraction: float) -> None:
@@ -42,7 +43,17 @@ def _ask(args: argparse.Namespace) -> int:
         return 0
     for notice in result.notices:
         print(f"note: {notice}")
+    for g in result.guide:
+        print(f"{GUIDE_LABEL}: {g['label']}: {g['summary']}")
+    if result.guide:
+        print()
     print(result.answer)
+    if result.not_found_terms and not result.abstained:
+        print(f"\nNot found in the quoted provisions: {', '.join(result.not_found_terms)}")
+    if result.offences:
+        print("\nEvery offence the searched treaties define:")
+        for o in result.offences:
+            print(f"- {o.label} — {o.title}")
     for d in result.definitions:
         print(f"\nDefinition of “{d.term}”: {d.citation.text} [{d.citation.label}]")
     return 0

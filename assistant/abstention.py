@@ -54,7 +54,7 @@ def _files_hash() -> str:
     return h.hexdigest()[:16]
 
 
-MIN_KEPT = 0.95  # a wrong abstention hides a real answer: keep at least this share of answerable questions
+MIN_KEPT = 0.97  # a wrong abstention hides a real answer: keep at least this share of answerable questions
 
 
 def choose_threshold(on: list[float], off: list[float], min_kept: float = MIN_KEPT) -> tuple[float, float, float]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .references import treaty_aliases
-from .text import normalize
+from .text import STOPWORDS, normalize
 
 # Words that open a question leaning on the previous one ("and what about …", "en wat als …").
 _CONNECTIVE = re.compile(
@@ -71,12 +71,64 @@ def without_treaty_names(question: str) -> str:
     return rest if len(re.findall(r"\w+", rest)) >= 2 else text
 
 
+# Words that carry no subject of their own: pronouns, the treaty itself, generic legal nouns and
+# verbs that only ask about one ("apply", "cover", "say"), and words of degree.
+_NO_SUBJECT = set("""it its they them their this that these those he she him her same one ones too well either
+    also then there here so why how when where which what who whom whose else instead exactly really
+    treaty treaties convention conventions protocol agreement text article articles provision provisions rule rules
+    paragraph clause obligation obligations thing things case cases situation apply applies applied cover covers
+    covered say says said mean means count counts include includes included about regard regarding concerning
+    any some other another more less much many long short exception exceptions limit limits condition conditions
+    mandatory optional required allowed possible true so-called example examples kind kinds type types
+    het dat dit deze die zij ze hij zij ook dan daar hier waarom hoe wanneer waar welke wat wie verdrag artikel
+    bepaling geldt gelden uitzondering uitzonderingen""".split())
+# Words that only make sense about something already said ("any exceptions?", "how long?", "why?").
+_RELATIONAL = re.compile(r"^(?:why|how\s+long|how\s+so|how|when|which\s+article|where|and\s+then|any\s+exceptions?|"
+                         r"exceptions?|penalt(?:y|ies)|sanctions?|waarom|hoe\s+lang|welk\s+artikel)\b", re.I)
+_PRONOUN_ANYWHERE = re.compile(r"\b(?:it|they|them|that|this|those|these|het|dat|dit|zij)\b[\s?.!,]*(?:$|\b(?:is|are|was|were|apply|"
+                               r"last|mean|cover|require|allow|work|happen|include|count)\b)", re.I)
+_STOP = STOPWORDS["en"] | STOPWORDS["nl"]
+MIN_OWN_SUBJECT = 3  # content words a question needs to stand on its own after a connective or "it"
+# "they", "that", "those" point back at what was just discussed more surely than "it" (often the treaty).
+_POINTING = re.compile(r"^(?:\w+\s+){0,2}?(?:they|them|that|this|these|those|he|she|zij|ze|dat|dit|deze)\b(?!\s+(?:is|are)\s+(?:the|a)\b)", re.I)
+MIN_OWN_SUBJECT_POINTING = 5
+_WH = re.compile(r"^(?:(?:for|in|under|on|with|by|from|to|against|at)\s+)?(?:who|whom|which|what|when|why|how|where|waarom|wie|welke|wanneer|hoe)\b", re.I)
+
+
+def own_subject(question: str) -> list[str]:
+    """The words of a question that name its own subject (what remains after connectives, pronouns,
+    treaty names and generic words)."""
+    text = normalize(question)
+    for start, end, _ in reversed(_mentions(question)):
+        text = text[:start] + " " + text[end:]
+    rest = _CONNECTIVE.sub("", text.strip(), count=1)
+    words = re.findall(r"[^\W\d_][\w'-]*", rest.lower())
+    return [w for w in words if w not in _STOP and w not in _NO_SUBJECT and len(w) > 1]
+
+
 def is_follow_up(question: str) -> bool:
-    """Whether a question leans on the previous one rather than standing alone."""
+    """Whether a question leans on the previous one rather than standing alone: it points back ("that
+    article"), or it opens with a connective or a pronoun and names too little of its own to be understood
+    alone. A question that names its own subject ("Does it criminalise sharing intimate images without
+    consent?") stands alone, whatever its first word."""
     q = normalize(question).strip()
     if len(q.split()) > MAX_FOLLOW_UP_WORDS:
         return False
-    return bool(_CONNECTIVE.match(q) or _PRONOUN.match(q) or _BACK_REFERENCE.search(q))
+    if _BACK_REFERENCE.search(q):
+        return True
+    subject = own_subject(q)
+    if _POINTING.match(q):
+        return len(subject) < MIN_OWN_SUBJECT_POINTING
+    if _CONNECTIVE.match(q) or _PRONOUN.match(q) or _PRONOUN_ANYWHERE.search(q):
+        return len(subject) < MIN_OWN_SUBJECT
+    if _WH.match(q):
+        return len(subject) <= 1
+    return not subject and bool(_RELATIONAL.match(q))
+
+
+def follow_up_focus(question: str) -> str:
+    """A follow-up's own words, without its connective ("children?" in "and what about children?")."""
+    return _CONNECTIVE.sub("", normalize(question).strip(), count=1).strip()
 
 
 def follow_up_query(question: str, previous: Turn | None) -> str | None:

@@ -22,18 +22,23 @@ from index.pinpoint import article_citation, note_citation
 
 from . import answer as extract
 from .abstention import Calibration, cached_calibration
-from .conversation import Turn, follow_up_query, named_treaties, without_treaty_names
+from .blocks import BlockVectors
+from .conversation import Turn, follow_up_focus, follow_up_query, named_treaties, without_treaty_names
 from .crossrefs import linked_articles
 from .definitions import Definition, defined_terms, matching
 from .errors import UserError
 from .generator import GeneratorError, generate
 from .glossary import expand
+from .guide import GuideField, load_guide
+from .offences import Offence, is_crime_question, offence_catalogue
+from .silence import Silence, not_found_terms, stems
 from .lookup import Lookup, lookup, lookup_reference
 from .references import parse_reference
 from .retriever import MODES, FusionSettings, Hit, HybridRetriever, Scope
 from .text import normalize, tokens
 
 MAX_QUESTION = 2000
+ANSWER_PASSAGES = 6  # passages whose sentences may be quoted
 MAX_K = 50
 # "What does Art. 35 say?" is a lookup, not a search: these words around a citation do not change it.
 _ASK_PREFIX = re.compile(r"^(?:please\s+)?(?:(?:what|how)\s+(?:does|do|is in|says?)|show(?:\s+me)?|give(?:\s+me)?|quote|read|"
@@ -72,6 +77,11 @@ class Passage:
         }
 
 
+def _quoted(words: list[str]) -> str:
+    quoted = [f"“{w}”" for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
@@ -98,6 +108,12 @@ class Answer:
     lookup: Lookup | None = None
     query: str = ""  # what was searched: the question, or a follow-up joined to its topic
     turn: Turn | None = None  # context for a follow-up question
+    quotes: list[tuple[str, Citation]] = field(default_factory=list)  # the quoted lines as shown, each with its provision
+    guide: list[dict] = field(default_factory=list)  # editorial summaries of the quoted articles: {id, label, summary}
+    not_found_terms: list[str] = field(default_factory=list)  # question words no quoted provision contains
+    not_addressed: bool = False  # the texts do not appear to address the question's key concept
+    unmatched: list[str] = field(default_factory=list)  # the key words found nowhere in the searched texts
+    offences: list[Offence] = field(default_factory=list)  # a "is X a crime?" question's offence catalogue
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape (see README)."""
@@ -114,6 +130,10 @@ class Answer:
             "confidence": _round(self.confidence),
             "threshold": self.threshold,
             "notices": self.notices,
+            "guide": self.guide,
+            "not_found_terms": self.not_found_terms,
+            "not_addressed": self.not_addressed,
+            "offences": [o.to_dict() for o in self.offences],
         }
 
 
@@ -130,6 +150,7 @@ class Plan:
     defines: list[Definition] = field(default_factory=list)  # a "what is X?" question's treaty definitions of X
     definitions: list[Definition] = field(default_factory=list)  # every treaty definition of a term the question uses
     asked: str = ""  # the question as understood: a follow-up joined to its topic, in the user's words
+    focus: str = ""  # a follow-up's own new words ("children" in "and what about children?"), else empty
 
 
 def clean_question(text: str | None) -> str:
@@ -155,10 +176,17 @@ class Assistant:
         self.index = loaded
         self.corpus = loaded.corpus
         self.embedder = load_embedder(loaded.manifest["model"]["name"])
+        self.guide = load_guide()
+        guide_field = GuideField(self.guide, self.embedder, store.index_root(data_dir))
         self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings(),
-                                         exact_up_to=loaded.manifest["inputs"]["approximate_above"])
+                                         exact_up_to=loaded.manifest["inputs"]["approximate_above"], guide=guide_field)
         # The signal depends on the retriever's settings too, so they are part of the calibration's key.
-        signal = hashlib.sha256(json.dumps(asdict(self.retriever.settings), sort_keys=True).encode()).hexdigest()[:12]
+        signal = hashlib.sha256((json.dumps(asdict(self.retriever.settings), sort_keys=True)
+                                 + self.guide.digest).encode()).hexdigest()[:12]
+        self.blocks = BlockVectors(loaded.chunks, self.embedder, store.index_root(data_dir),
+                                   loaded.manifest["fingerprint"])
+        self.silence = Silence(self.guide, _vocabulary(loaded.chunks), config.silent_share(), config.silent_cosine(),
+                               config.silent_guide())
         self.catalog = {e.id: e for e in load_catalog()}
         self.order = [e.id for e in load_catalog()]  # primary treaty first
         self._definitions = {key: defined_terms(t, self.catalog[t.id].definitions_article)
@@ -229,11 +257,11 @@ class Assistant:
         return [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
 
     def search(self, plan: Plan, k: int = 10, mode: str = "hybrid",
-               retriever: HybridRetriever | None = None) -> tuple[list[Hit], float]:
+               retriever: HybridRetriever | None = None, query=None) -> tuple[list[Hit], float]:
         """Ranked hits for a planned question and the abstention signal; a "what is X?" question gets
-        the passage holding the treaty's definition of X first."""
+        the passage holding the treaty's definition of X first. ``query``: the question's vector, if encoded."""
         retriever = retriever or self.retriever
-        hits, confidence = retriever.rank(plan.query, plan.scope, k=k, mode=mode)
+        hits, confidence = retriever.rank(plan.query, plan.scope, k=k, mode=mode, query=query)
         first = []
         for d in plan.defines:
             c = d.citation
@@ -283,8 +311,9 @@ class Assistant:
         query, scope, notices, turn = plan.query, plan.scope, plan.notices, plan.turn
         if plan.lookup is not None:
             return self._lookup_answer(question, plan.lookup, scope, notices, turn)
-        hits, confidence = self.search(plan, k)
-        passages = [self._passage(rank, hit) for rank, hit in enumerate(hits, start=1)]
+        vector = self.embedder.encode_queries([plan.query])
+        hits, confidence = self.search(plan, max(k, ANSWER_PASSAGES), query=vector)
+        passages = [self._passage(rank, hit) for rank, hit in enumerate(hits[:k], start=1)]
         threshold = self.threshold(scope.language)
         definitions = plan.definitions
         titles = {t: self.catalog[t].short_title for t in self.order}
@@ -299,7 +328,11 @@ class Assistant:
                           definitions, notices, query=query, turn=turn)
         if _INSTRUCTION.search(question):
             notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
-        cands = extract.candidates(self.corpus, pairs[:4], query, language, self.retriever.lexical.idf)
+        form = extract.question_form(plan.asked)
+        rows = {id(self.retriever.chunks[h.row]): h.row for h in hits}
+        meaning = lambda chunk, n: self.blocks.similarity(vector, rows[id(chunk)], n)  # noqa: E731
+        ranked = [(n, self.retriever.chunks[h.row]) for n, h in enumerate(hits[:ANSWER_PASSAGES], start=1)]
+        cands = extract.candidates(self.corpus, ranked, plan.focus or query, language, self.retriever.lexical.idf, meaning)
         if plan.defines:
             # A question about what a defined term means is answered by the definition, then only by the
             # interpretative notes that speak of that term: other terms defined beside it were not asked about.
@@ -309,16 +342,51 @@ class Assistant:
                      and any(t in s.text.lower() for t in terms)]
             chosen = [s for d in plan.defines for s in extract.definition_sentences(self.corpus, d)] + notes[:2]
         else:
-            chosen = extract.select(cands)
-        body, citations = extract.render(chosen, order, titles)
+            chosen = extract.select(cands, form=form)
+        body, citations, quotes = extract.render(chosen, order, titles)
         mode = "extractive"
         if config.llm_url():
             generated = self._generate(plan.asked, passages, notices)
             if generated is not None:
                 body, citations, mode = generated
-        text = f"{body}\n\n{extract.provisions_list(pairs, order, titles)}"
+                quotes = []
+        silent = self.silence.judge(plan.focus or plan.asked, scope.treaties, scope.language,
+                                    max((h.dense or 0.0) for h in hits), max((h.guide or 0.0) for h in hits)
+                                    ) if not plan.defines else None
+        missing = not_found_terms(plan.focus or plan.asked, scope.language,
+                                  [(c.treaty, c.article, c.text) for c in citations], self.guide)
+        offences = ([o for t in scope.treaties for o in offence_catalogue(self.corpus, t, scope.language)]
+                    if is_crime_question(plan.asked) and not plan.defines else [])
+        guide = self._guide_lines(citations, scope.language)
+        provisions = extract.provisions_list(pairs, order, titles)
+        if silent is not None and silent.not_addressed:
+            names = ", ".join(titles[t] for t in scope.treaties)
+            text = (f"The searched texts ({names}) do not appear to address this: no provision mentions "
+                    f"{_quoted(silent.unmatched)}. The closest provisions follow for reference; they are not an answer.\n\n"
+                    f"{body}\n\n{provisions}")
+        else:
+            text = f"{body}\n\n{provisions}"
         return Answer(question, text, False, citations, passages, mode, scope, confidence, threshold, definitions,
-                      notices, query=query, turn=turn)
+                      notices, query=query, turn=turn, quotes=quotes, guide=guide, not_found_terms=missing,
+                      not_addressed=bool(silent and silent.not_addressed), unmatched=silent.unmatched if silent else [],
+                      offences=offences)
+
+    def _guide_lines(self, citations: list[Citation], language: str, limit: int = 2) -> list[dict]:
+        """The guide's summaries of the first quoted articles: editorial text, labelled as such wherever shown."""
+        out, seen = [], set()
+        for c in citations:
+            entry = self.guide.entry(c.treaty, c.article) if c.note is None else None
+            if entry is None or (c.treaty, c.article) in seen:
+                continue
+            seen.add((c.treaty, c.article))
+            treaty = self.corpus.get(c.treaty, language) or self.corpus.get(c.treaty, c.language)
+            out.append({"id": f"{c.treaty}/{c.language}/art-{c.article}",
+                        "label": f"{self.catalog[c.treaty].short_title}, Art. {c.article}"
+                                 + (f" — {treaty.article(c.article).title}" if treaty and treaty.article(c.article) else ""),
+                        "summary": entry.summary, "editorial": True})
+            if len(out) >= limit:
+                break
+        return out
 
     def plan(self, question: str, treaties: list[str] | None = None, language: str = "en", chapter: str | None = None,
              previous: Turn | None = None, glossary: bool = True) -> Plan:
@@ -338,8 +406,9 @@ class Assistant:
         # "and a service provider?" after "How does it define a computer system?" asks for a definition too.
         definitions = self.definitions_for(question, scope)
         defines = definitions[:2] if _DEFINITIONAL.search(asked) else []
+        focus = follow_up_focus(question) if follow_up else ""
         return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines,
-                    definitions, asked)
+                    definitions, asked, focus)
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
         """Treaties to search, in priority order: those the question names first (then the rest of the
@@ -398,7 +467,16 @@ class Assistant:
         return lookup(self.corpus, reference)
 
 
+def _vocabulary(chunks: list[Chunk]) -> dict[tuple[str, str], set[str]]:
+    """(treaty, language) -> stems of every word of that text: what "mentioned in the texts" means."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for c in chunks:
+        out.setdefault((c.treaty, c.language), set()).update(stems(f"{c.title} {c.text}", c.language))
+    return out
+
+
 def _settings() -> FusionSettings:
     return FusionSettings(method=config.fusion(), rrf_k=config.rrf_k(), dense_weight=config.dense_weight(),
                           bm25_weight=config.bm25_weight(), primary_boost=config.primary_boost(),
-                          treaty_margin=config.treaty_margin(), coverage_weight=config.coverage_weight())
+                          treaty_margin=config.treaty_margin(), coverage_weight=config.coverage_weight(),
+                          guide_weight=config.guide_weight(), guide_term_weight=config.guide_term_weight())

@@ -26,6 +26,11 @@ def _entries() -> dict[str, list[tuple[re.Pattern, str]]]:
     return out
 
 
+def matches(question: str, language: str = "en") -> list[tuple[str, str]]:
+    """(everyday words as typed, the treaty wording they map to) for every glossary entry the question uses."""
+    return [(m.group(0), terms) for pattern, terms in _entries().get(language, []) for m in pattern.finditer(question)]
+
+
 def treaty_terms(question: str, language: str = "en") -> list[str]:
     """The treaty wording for each everyday term the question uses (nothing when it uses none)."""
     return [terms for pattern, terms in _entries().get(language, []) if pattern.search(question)]

