@@ -15,6 +15,7 @@ from index.model import Citation
 from index.pinpoint import article_citation, note_citation
 
 from .definitions import Definition
+from .silence import generic_stems
 from .text import sentences, strip_marker, tokens
 
 
@@ -30,6 +31,7 @@ class Sentence:
     lead_in: Citation | None = None  # the "…the following:" text a point completes
     position: tuple = ()  # where it is printed in its article: (block index, sentence index)
     meaning: float = 0.0  # cosine of its paragraph/point with the question
+    named: bool = False  # the question uses an everyday name (a guide term) of its article
 
 
 def block_citation(corpus: Corpus, chunk: Chunk, path: tuple[str, ...]) -> Citation:
@@ -68,10 +70,13 @@ def lead_in(corpus: Corpus, treaty_id: str, language: str, article_number: str, 
 
 
 def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str, language: str,
-               idf: dict[str, float], meaning=None) -> list[Sentence]:
+               idf: dict[str, float], meaning=None, named: frozenset = frozenset()) -> list[Sentence]:
     """Every sentence of the given (rank, chunk) passages, scored against the question: by the words it
-    shares with it and, with ``meaning(chunk, block index)``, by its block's cosine with the question."""
-    q = set(tokens(question, language))
+    shares with it and, with ``meaning(chunk, block index)``, by its block's cosine with the question.
+    ``named``: (treaty, article) pairs whose everyday names (the guide's terms) the question uses."""
+    # Words about the form of the question ("crime", "treaty", "allowed") would favour "proceeds of crime"
+    # for "Is ransomware a crime?": coverage counts only the words that name its subject.
+    q = set(tokens(question, language)) - generic_stems(language)
     total = sum(idf.get(t, 0.0) for t in q) or 1.0
     out = []
     for rank, chunk in passages:
@@ -84,7 +89,7 @@ def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str,
                 words = set(tokens(text, chunk.language))
                 coverage = sum(idf.get(t, 0.0) for t in q & words) / total
                 out.append(Sentence(text, cite, rank, order, coverage, _lead_in(corpus, chunk, path),
-                                    (where.get(path, len(where)), n), cosine))
+                                    (where.get(path, len(where)), n), cosine, (chunk.treaty, chunk.article) in named))
                 order += 1
     return out
 
@@ -145,12 +150,13 @@ COVERAGE_WEIGHT = 1.0
 MEANING_WEIGHT = 2.0
 RANK_WEIGHT = 0.3
 FIRST_FROM_TOP = 2  # the first line comes from the best passage(s) up to this rank
+NAMED_WEIGHT = 0.5  # lift of a sentence whose article the question names in everyday words ("ransomware")
 
 
 def _score(s: Sentence, form: str, low: float = 0.0, high: float = 0.0) -> float:
     """A sentence's worth as an answer line: word coverage, meaning, its passage's rank, and what the form asks for."""
     meaning = (s.meaning - low) / (high - low) if high > low else 0.0
-    score = COVERAGE_WEIGHT * s.coverage + MEANING_WEIGHT * meaning + RANK_WEIGHT / s.rank
+    score = COVERAGE_WEIGHT * s.coverage + MEANING_WEIGHT * meaning + RANK_WEIGHT / s.rank + NAMED_WEIGHT * s.named
     if form == "how-long" and _DURATION.search(s.text):
         score += 0.3
     if s.text.rstrip().endswith(":"):

@@ -186,7 +186,7 @@ class Assistant:
         self.blocks = BlockVectors(loaded.chunks, self.embedder, store.index_root(data_dir),
                                    loaded.manifest["fingerprint"])
         self.silence = Silence(self.guide, _vocabulary(loaded.chunks), config.silent_share(), config.silent_cosine(),
-                               config.silent_guide())
+                               config.silent_guide(), config.SILENT_MOST)
         self.catalog = {e.id: e for e in load_catalog()}
         self.order = [e.id for e in load_catalog()]  # primary treaty first
         self._definitions = {key: defined_terms(t, self.catalog[t.id].definitions_article)
@@ -332,7 +332,9 @@ class Assistant:
         rows = {id(self.retriever.chunks[h.row]): h.row for h in hits}
         meaning = lambda chunk, n: self.blocks.similarity(vector, rows[id(chunk)], n)  # noqa: E731
         ranked = [(n, self.retriever.chunks[h.row]) for n, h in enumerate(hits[:ANSWER_PASSAGES], start=1)]
-        cands = extract.candidates(self.corpus, ranked, plan.focus or query, language, self.retriever.lexical.idf, meaning)
+        named = frozenset(key for t in scope.treaties for key in self.guide.terms_in(plan.focus or plan.asked, t))
+        cands = extract.candidates(self.corpus, ranked, plan.focus or query, language, self.retriever.lexical.idf, meaning,
+                                   named)
         if plan.defines:
             # A question about what a defined term means is answered by the definition, then only by the
             # interpretative notes that speak of that term: other terms defined beside it were not asked about.

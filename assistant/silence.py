@@ -83,14 +83,31 @@ def stems(text: str, language: str) -> set[str]:
 _GENERIC_STEMS = {lang: set(_stemmer(lang).stemWords(sorted(_GENERIC))) for lang in ("en", "nl")}
 
 
+def generic_stems(language: str) -> set[str]:
+    """Stems of the words that ask about the treaty or the answer's form rather than name a subject."""
+    return _GENERIC_STEMS.get(language, _GENERIC_STEMS["en"])
+
+
 def _glossarystems(question: str, language: str) -> list[tuple[set[str], set[str]]]:
     """For each glossary entry the question uses: (stems of the question words it covers, stems of the treaty words)."""
     return [(stems(typed, language), stems(treaty_words, language)) for typed, treaty_words in matches(question, language)]
 
 
-def found_in(term: Term, stems: set[str], glossary: list[tuple[set[str], set[str]]], guide_stems: set[str]) -> bool:
-    """Whether a term is found in a text's stems, through the glossary, or among guide terms."""
+PREFIX = 5  # stems sharing their first letters are one word family: ratify/ratification, recognise/recognize
+
+
+def prefixes(stems: set[str]) -> set[str]:
+    """The word-family keys of a set of stems (their first PREFIX letters; short stems whole)."""
+    return {s[:PREFIX] for s in stems}
+
+
+def found_in(term: Term, stems: set[str], glossary: list[tuple[set[str], set[str]]], guide_stems: set[str],
+             families: set[str] | None = None) -> bool:
+    """Whether a term is found in a text's stems (or, with ``families``, a word of the same family),
+    through the glossary, or among guide terms."""
     if term.stem in stems or term.stem in guide_stems:
+        return True
+    if families is not None and len(term.stem) >= PREFIX and term.stem[:PREFIX] in families:
         return True
     return any(term.stem in lay and (treaty & stems) for lay, treaty in glossary)
 
@@ -130,15 +147,19 @@ class Silence:
     the treaty's words (stemmed in English, the guide's language)."""
 
     def __init__(self, guide: Guide, vocabulary: dict[tuple[str, str], set[str]], min_share: float = 0.5,
-                 max_cosine: float = 1.0, max_guide: float = 1.0):
+                 max_cosine: float = 1.0, max_guide: float = 1.0, most: tuple[float, float, float] = (1.1, 0.0, 0.0)):
         self.guide = guide
         self.vocabulary = vocabulary
         self.min_share = min_share
         self.max_cosine = max_cosine
         self.max_guide = max_guide
+        # A second, looser pair of floors for a question most of whose key words are absent:
+        # (share at least, best cosine under, best guide cosine under).
+        self.most = most
         self._guide_stems: dict[str, set[str]] = {}
         for entry in guide.entries.values():
             self._guide_stems.setdefault(entry.treaty, set()).update(stems(" ".join(entry.terms), "en"))
+        self._families = {key: prefixes(found) for key, found in vocabulary.items()}
 
     def unmatched(self, question: str, treaties, language: str) -> tuple[list[Term], list[Term]]:
         """(distinctive terms, those found nowhere in these treaties: text, guide terms or glossary)."""
@@ -156,6 +177,7 @@ class Silence:
         best article's guide entry is close in meaning."""
         terms, missing = self.unmatched(question, treaties, language)
         share = len(missing) / len(terms) if terms else 0.0
-        decided = (bool(missing) and share >= self.min_share and best_cosine < self.max_cosine
-                   and best_guide < self.max_guide)
+        some = share >= self.min_share and best_cosine < self.max_cosine and best_guide < self.max_guide
+        most = share >= self.most[0] and best_cosine < self.most[1] and best_guide < self.most[2]
+        decided = bool(missing) and (some or most)
         return Judgement(decided, [t.word for t in missing], share, best_cosine)

@@ -78,6 +78,12 @@ def bench_build(runs: int, data_dir: Path) -> dict:
         target = data_dir / f"build-{n}"
         builds.append(_child(BUILD, str(target)))
         print(f"  build {n + 1}/{runs}: {builds[-1]['seconds']:.1f} s, peak RSS {builds[-1]['rss_mb']:.0f} MB", flush=True)
+    # The first start after a build embeds every paragraph and guide entry once and keeps the vectors
+    # beside the index; the restarts measured below find them there.
+    wall = time.perf_counter()
+    first = _child(RESTART, str(data_dir / "build-0"))
+    first_s = time.perf_counter() - wall
+    print(f"  first start after the build: {first['seconds']:.1f} s", flush=True)
     restarts = []
     for n in range(runs):
         wall = time.perf_counter()
@@ -96,6 +102,7 @@ def bench_build(runs: int, data_dir: Path) -> dict:
         "build_s": statistics.median(b["seconds"] for b in builds),
         "build_rss_mb": statistics.median(b["rss_mb"] for b in builds),
         "restart_s": statistics.median(r["seconds"] for r in restarts),
+        "first_start_s": first["seconds"], "first_start_process_s": first_s,
         "restart_process_s": statistics.median(r["process_s"] for r in restarts),
         "runs": runs,
     }
@@ -127,20 +134,22 @@ def _breakdown(profile: cProfile.Profile, n: int) -> dict[str, float]:
     """Milliseconds per question in each stage, from the profile's cumulative times."""
     stats = pstats.Stats(profile)
     stages = {
-        "plan (scope, follow-up, glossary, definitions)": ("engine.py", "plan"),
-        "encode question": ("embedding.py", "encode_queries"),
-        "dense search (FAISS)": ("retriever.py", "dense"),
-        "BM25": ("lexical.py", "rank"),
-        "whole retrieval (encode + FAISS + BM25 + fusion)": ("retriever.py", "rank"),
-        "passages (notes, cross-references)": ("engine.py", "_passage"),
-        "answer sentences (candidates, select, render)": ("answer.py", "candidates"),
-        "whole ask()": ("engine.py", "ask"),
+        "plan (scope, follow-up, glossary, definitions)": [("engine.py", "plan")],
+        "encode question (once, before retrieval)": [("embedding.py", "encode_queries")],
+        "dense search (FAISS)": [("retriever.py", "dense")],
+        "BM25": [("lexical.py", "rank")],
+        "guide field": [("retriever.py", "_add_guide")],
+        "whole retrieval (FAISS + BM25 + guide + fusion)": [("retriever.py", "rank")],
+        "passages (notes, cross-references)": [("engine.py", "_passage")],
+        "answer sentences (candidates, select, render)": [("answer.py", "candidates"), ("answer.py", "select"),
+                                                          ("answer.py", "render")],
+        "not found / not addressed (silence.py)": [("silence.py", "not_found_terms"), ("silence.py", "judge")],
+        "whole ask()": [("engine.py", "ask")],
     }
     out = {}
-    for label, (file, func) in stages.items():
-        total = sum(v[3] for k, v in stats.stats.items() if k[0].endswith(file) and k[2] == func)
+    for label, places in stages.items():
+        total = sum(v[3] for k, v in stats.stats.items() for file, func in places if k[0].endswith(file) and k[2] == func)
         out[label] = total * 1000 / n
-    out["dense search (FAISS)"] -= out["encode question"]  # dense() includes the encoding
     return out
 
 
@@ -273,8 +282,11 @@ def report(results: dict) -> str:
     b, i, a = results.get("build"), results["in_process"], results["api"]
     if b:
         md += [f"| index build, all texts (wall, median of {b['runs']}) | {b['build_s']:.1f} s | < 180 s | {_ok(b['build_s'], TARGETS['build_s'])} |",
-               f"| index build peak RSS | {b['build_rss_mb']:.0f} MB | < 1536 MB | {_ok(b['build_rss_mb'], TARGETS['rss_mb'])} |",
-               f"| restart, corpus unchanged: `Assistant.open` to ready | {b['restart_s']:.2f} s | < 2 s | {_ok(b['restart_s'], TARGETS['restart_s'])} |",
+               f"| index build peak RSS | {b['build_rss_mb']:.0f} MB | < 1536 MB | {_ok(b['build_rss_mb'], TARGETS['rss_mb'])} |"]
+        if "first_start_s" in b:
+            md.append(f"| first start after a build (paragraph and guide vectors computed once, kept beside the index) | "
+                      f"{b['first_start_s']:.1f} s | | |")
+        md += [f"| restart, corpus unchanged: `Assistant.open` to ready | {b['restart_s']:.2f} s | < 2 s | {_ok(b['restart_s'], TARGETS['restart_s'])} |",
                f"| same, as a whole process (Python start + imports) | {b['restart_process_s']:.2f} s | | |"]
     md += [f"| ask() in process, warm, p50 ({i['n']} questions × {i['runs']}) | {i['p50_ms']:.1f} ms | < 50 ms | {_ok(i['p50_ms'], TARGETS['p50_ms'])} |",
            f"| ask() in process, warm, p95 | {i['p95_ms']:.1f} ms | < 150 ms | {_ok(i['p95_ms'], TARGETS['p95_ms'])} |",

@@ -273,14 +273,14 @@ ALL = MAIN + EXTRA + ABLATIONS
 def describe(name: str) -> str:
     """One line on what a system is."""
     fixed = {
-        "hybrid": "the product: structure-aware chunks, dense + BM25 fused by normalised scores, question planning",
+        "hybrid": "the product: structure-aware chunks, e5 dense + BM25 + the guide field fused by normalised scores, question planning",
         "dense": "same chunks and planning, dense (cosine) ranking only",
         "bm25": "same chunks and planning, BM25 ranking only",
         "naive-dense": "1000-character windows with 200 overlap over each treaty's plain text, dense only",
         "article-dense": "one vector per whole article (title prepended), dense only",
         "article-bm25": "BM25 over whole articles (title prepended)",
         "hybrid-no-header": "hybrid, chunks embedded without the treaty/chapter/article header",
-        "hybrid-no-primary-boost": "hybrid without the 10% lift of the first treaty in scope",
+        "hybrid-no-primary-boost": "hybrid without the lift of the first treaty in scope",
         "hybrid-no-planning": "hybrid without planning: no treaty-named-in-question scoping, citation lookup, glossary or definitions first",
         "hybrid-no-glossary": "hybrid without the everyday-word glossary",
         "hybrid-no-spread": "hybrid without moving each searched treaty's best passage up",
@@ -343,7 +343,7 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
             params = ChunkParams(**qa.index.manifest["chunker"])
             params = replace(params, header=False) if name == "hybrid-no-header" else replace(params, size=int(name.rsplit("-", 1)[1]))
             loaded = _variant(qa, corpus_dir, cache, name, params, progress)
-            retriever = HybridRetriever(loaded.chunks, loaded.vectors, qa.embedder, base)
+            retriever = HybridRetriever(loaded.chunks, loaded.vectors, qa.embedder, base, guide=qa.retriever.guide)
             out[name] = ProductSystem(name, desc, qa, retriever, "hybrid", _calibrated(retriever, qa))
         else:
             retriever = HybridRetriever(qa.retriever.chunks, qa.retriever.vectors, qa.embedder, _ablated_settings(name, base),

@@ -49,6 +49,8 @@ COVERAGE_WEIGHT = 0.0
 SILENT_SHARE = 0.2
 SILENT_COSINE = 0.85
 SILENT_GUIDE = 0.84
+# ... and looser floors for a question most of whose key words are absent: (share, cosine, guide cosine).
+SILENT_MOST = (0.67, 0.87, 0.88)
 CATALOG_PATH = Path(__file__).resolve().parent / "catalog.json"
 
 
