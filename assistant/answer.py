@@ -72,7 +72,7 @@ def lead_in(corpus: Corpus, treaty_id: str, language: str, article_number: str, 
 def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str, language: str,
                idf: dict[str, float], meaning=None, named: frozenset = frozenset()) -> list[Sentence]:
     """Every sentence of the given (rank, chunk) passages, scored against the question: by the words it
-    shares with it and, with ``meaning(chunk, block index)``, by its block's cosine with the question.
+    shares with it and, with ``meaning(passage rank, block index)``, by its block's cosine with the question.
     ``named``: (treaty, article) pairs whose everyday names (the guide's terms) the question uses."""
     # Words about the form of the question ("crime", "treaty", "allowed") would favour "proceeds of crime"
     # for "Is ransomware a crime?": coverage counts only the words that name its subject.
@@ -84,7 +84,7 @@ def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str,
         where = _reading_order(corpus, chunk)
         for b, (path, block) in enumerate(chunk.blocks):
             cite = block_citation(corpus, chunk, path)
-            cosine = meaning(chunk, b) if meaning is not None else 0.0
+            cosine = meaning(rank, b) if meaning is not None else 0.0
             for n, text in enumerate(sentences(strip_marker(block))):
                 words = set(tokens(text, chunk.language))
                 coverage = sum(idf.get(t, 0.0) for t in q & words) / total

@@ -18,7 +18,7 @@ from index.catalog import load_catalog
 from index.chunking import Chunk
 from index.embedding import load_embedder
 from index.model import Citation
-from index.pinpoint import article_citation, note_citation
+from index.pinpoint import article_citation, label, node_id, note_citation
 
 from . import answer as extract
 from .abstention import Calibration, cached_calibration
@@ -172,7 +172,7 @@ class Assistant:
     """Retrieval, answers and lookup over one loaded index."""
 
     def __init__(self, loaded: store.LoadedIndex, settings: FusionSettings | None = None,
-                 data_dir: Path | None = None):
+                 data_dir: Path | None = None, progress: store.Progress | None = None):
         self.index = loaded
         self.corpus = loaded.corpus
         self.embedder = load_embedder(loaded.manifest["model"]["name"])
@@ -184,7 +184,7 @@ class Assistant:
         signal = hashlib.sha256((json.dumps(asdict(self.retriever.settings), sort_keys=True)
                                  + self.guide.digest).encode()).hexdigest()[:12]
         self.blocks = BlockVectors(loaded.chunks, self.embedder, store.index_root(data_dir),
-                                   loaded.manifest["fingerprint"])
+                                   loaded.manifest["fingerprint"], progress)
         self.silence = Silence(self.guide, _vocabulary(loaded.chunks), config.silent_share(), config.silent_cosine(),
                                config.silent_guide(), config.SILENT_MOST)
         self.catalog = {e.id: e for e in load_catalog()}
@@ -205,7 +205,7 @@ class Assistant:
              progress: store.Progress | None = None, rebuild: bool = True) -> "Assistant":
         """Load the index (building it first when missing, stale or corrupt) and the model."""
         loaded = store.ensure(corpus_dir, data_dir, model, progress=progress, rebuild=rebuild)
-        return cls(loaded, data_dir=data_dir)
+        return cls(loaded, data_dir=data_dir, progress=progress)
 
     def threshold(self, language: str = "en") -> float:
         """The abstention floor for questions searched in a language (the English one if it has none)."""
@@ -329,8 +329,7 @@ class Assistant:
         if _INSTRUCTION.search(question):
             notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
         form = extract.question_form(plan.asked)
-        rows = {id(self.retriever.chunks[h.row]): h.row for h in hits}
-        meaning = lambda chunk, n: self.blocks.similarity(vector, rows[id(chunk)], n)  # noqa: E731
+        meaning = lambda rank, n: self.blocks.similarity(vector, hits[rank - 1].row, n)  # noqa: E731
         ranked = [(n, self.retriever.chunks[h.row]) for n, h in enumerate(hits[:ANSWER_PASSAGES], start=1)]
         named = frozenset(key for t in scope.treaties for key in self.guide.terms_in(plan.focus or plan.asked, t))
         cands = extract.candidates(self.corpus, ranked, plan.focus or query, language, self.retriever.lexical.idf, meaning,
@@ -382,9 +381,10 @@ class Assistant:
                 continue
             seen.add((c.treaty, c.article))
             treaty = self.corpus.get(c.treaty, language) or self.corpus.get(c.treaty, c.language)
-            out.append({"id": f"{c.treaty}/{c.language}/art-{c.article}",
-                        "label": f"{self.catalog[c.treaty].short_title}, Art. {c.article}"
-                                 + (f" — {treaty.article(c.article).title}" if treaty and treaty.article(c.article) else ""),
+            article = treaty.article(c.article) if treaty else None
+            out.append({"id": node_id(c.treaty, c.language, c.article),
+                        "label": label(self.catalog[c.treaty].short_title, c.language, c.article)
+                                 + (f" — {article.title}" if article else ""),
                         "summary": entry.summary, "editorial": True})
             if len(out) >= limit:
                 break

@@ -157,8 +157,10 @@ class HybridRetriever:
         """(treaty, article) -> the guide field's contribution for a question (0 without a guide)."""
         if self.guide is None or query is None:
             return {}
+        return self._guide_lift(question, scope, self.guide.scores(query, scope.treaties))
+
+    def _guide_lift(self, question: str, scope: Scope, cosines: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
         s = self.settings
-        cosines = self.guide.scores(query, scope.treaties)
         if not cosines:
             return {}
         top, low = max(cosines.values()), min(cosines.values())
@@ -169,8 +171,8 @@ class HybridRetriever:
         return out
 
     def _add_guide(self, question: str, scope: Scope, query: np.ndarray | None, hits: dict[int, Hit]) -> None:
-        extra = self.guide_scores(question, scope, query)
         cosines = self.guide.scores(query, scope.treaties) if query is not None else {}
+        extra = self._guide_lift(question, scope, cosines)
         for hit in hits.values():
             chunk = self.chunks[hit.row]
             hit.score += extra.get((chunk.treaty, chunk.article), 0.0)

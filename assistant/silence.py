@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .conversation import without_treaty_names
 from .glossary import matches
 from .guide import Guide
-from .text import STOPWORDS, _stemmer
+from .text import STOPWORDS, stem_words
 
 # Words that ask about the treaty or the form of the answer rather than name a subject: a question
 # is not "missing" them when no provision repeats them.
@@ -65,7 +65,7 @@ def distinctive_terms(question: str, language: str = "en") -> list[Term]:
     stop = STOPWORDS.get(language, STOPWORDS["en"]) | _GENERIC
     out, seen = [], set()
     words = [w.strip("'-") for w in _WORD.findall(question)]
-    for word, stem in zip(words, _stemmer(language).stemWords([w.lower() for w in words])):
+    for word, stem in zip(words, stem_words([w.lower() for w in words], language)):
         low = word.lower()
         if len(low) < 2 or low in stop or stem in seen or stem in _GENERIC_STEMS.get(language, set()):
             continue
@@ -77,10 +77,10 @@ def distinctive_terms(question: str, language: str = "en") -> list[Term]:
 def stems(text: str, language: str) -> set[str]:
     """Stems of every word of a text (stopwords included: a question word may be one)."""
     words = [w.lower().strip("'-") for w in _WORD.findall(text)]
-    return set(_stemmer(language).stemWords(words))
+    return set(stem_words(words, language))
 
 
-_GENERIC_STEMS = {lang: set(_stemmer(lang).stemWords(sorted(_GENERIC))) for lang in ("en", "nl")}
+_GENERIC_STEMS = {lang: set(stem_words(sorted(_GENERIC), lang)) for lang in ("en", "nl")}
 
 
 def generic_stems(language: str) -> set[str]:

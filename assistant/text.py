@@ -31,6 +31,11 @@ def _stemmer(language: str):
     return Stemmer.Stemmer(_STEMMER_NAMES.get(language, "english"))
 
 
+def stem_words(words: list[str], language: str = "en") -> list[str]:
+    """Stems of already lower-cased words (stopwords kept)."""
+    return _stemmer(language).stemWords(words)
+
+
 def normalize(text: str) -> str:
     """NFKC, control characters turned into spaces, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text)

@@ -19,9 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.conversation import Turn, is_follow_up
+from assistant.conversation import is_follow_up
 from assistant.engine import Answer, Assistant
 from assistant.errors import UserError
+from index.corpus import Corpus
 from index.pinpoint import resolve
 
 from . import metrics as m
@@ -83,10 +84,10 @@ def _decides(key: tuple[str, str | None, str | None], gold: tuple[tuple[str, str
     return any(key[0] == t and key[1] == a and (p is None or key[2] == p) for t, a, p in gold)
 
 
-def verbatim(qa: Assistant, answer: Answer) -> tuple[int, int]:
+def verbatim(corpus: Corpus, answer: Answer) -> tuple[int, int]:
     """(quoted lines whose text is inside the provision they cite, quoted lines)."""
     ok = 0
-    treaties = list(qa.corpus.treaties.values())
+    treaties = list(corpus.treaties.values())
     for text, citation in answer.quotes:
         try:
             node = resolve(treaties, citation.id)
@@ -96,23 +97,35 @@ def verbatim(qa: Assistant, answer: Answer) -> tuple[int, int]:
     return ok, len(answer.quotes)
 
 
-def _ask(qa: Assistant, question: str, scope, previous: Turn | None = None) -> tuple[Answer | None, float]:
-    started = time.perf_counter()
-    try:
-        answer = qa.ask(question, list(scope) if scope else None, previous=previous)
-    except UserError:
-        answer = None
-    return answer, (time.perf_counter() - started) * 1000
+class Asker:
+    """Asks each (question, scope) once per eval run: the must-quote questions serve three metrics."""
+
+    def __init__(self, qa: Assistant):
+        self.qa = qa
+        self.corpus = qa.corpus
+        self._seen: dict[tuple, tuple[Answer | None, float]] = {}
+
+    def __call__(self, question: str, scope) -> tuple[Answer | None, float]:
+        """(the answer or None for a user error, milliseconds it took when first asked)."""
+        key = (question, tuple(scope) if scope else None)
+        if key not in self._seen:
+            started = time.perf_counter()
+            try:
+                answer = self.qa.ask(question, list(scope) if scope else None)
+            except UserError:
+                answer = None
+            self._seen[key] = (answer, (time.perf_counter() - started) * 1000)
+        return self._seen[key]
 
 
-def must_quote(qa: Assistant, cases: list[AnswerCase]) -> dict:
+def must_quote(ask: Asker, cases: list[AnswerCase]) -> dict:
     """Share of answers whose first line, and whose first two lines, quote a deciding paragraph."""
     records, latencies, quoted, exact = [], [], 0, 0
     for case in cases:
-        answer, ms = _ask(qa, case.question, case.scope)
+        answer, ms = ask(case.question, case.scope)
         latencies.append(ms)
         keys = line_keys(answer) if answer is not None else []
-        ok, n = verbatim(qa, answer) if answer is not None else (0, 0)
+        ok, n = verbatim(ask.corpus, answer) if answer is not None else (0, 0)
         exact, quoted = exact + ok, quoted + n
         records.append({
             "id": case.id, "question": case.question, "form": case.extra.get("form"),
@@ -136,11 +149,11 @@ def must_quote(qa: Assistant, cases: list[AnswerCase]) -> dict:
     }
 
 
-def not_addressed(qa: Assistant, silent: list[AnswerCase], answerable: list[tuple[str, str, tuple | None]]) -> dict:
+def not_addressed(ask: Asker, silent: list[AnswerCase], answerable: list[tuple[str, str, tuple | None]]) -> dict:
     """Precision/recall of the not-addressed line on silent questions, and how often answerable ones get it."""
     flagged_silent, records = 0, []
     for case in silent:
-        answer, _ = _ask(qa, case.question, case.scope)
+        answer, _ = ask(case.question, case.scope)
         flag = bool(answer and (answer.not_addressed or answer.abstained))
         flagged_silent += flag
         records.append({"id": case.id, "question": case.question, "flagged": flag,
@@ -149,7 +162,7 @@ def not_addressed(qa: Assistant, silent: list[AnswerCase], answerable: list[tupl
                         "unmatched": answer.unmatched if answer else []})
     wrong = []
     for qid, question, scope in answerable:
-        answer, _ = _ask(qa, question, scope)
+        answer, _ = ask(question, scope)
         if answer is not None and answer.not_addressed:
             wrong.append({"id": qid, "question": question, "unmatched": answer.unmatched})
     flagged = flagged_silent + len(wrong)
@@ -162,12 +175,12 @@ def not_addressed(qa: Assistant, silent: list[AnswerCase], answerable: list[tupl
     }
 
 
-def off_topic(qa: Assistant, negatives: list[tuple[str, str, tuple | None]], answerable: list[tuple[str, str, tuple | None]]) -> dict:
+def off_topic(ask: Asker, negatives: list[tuple[str, str, tuple | None]], answerable: list[tuple[str, str, tuple | None]]) -> dict:
     """Precision/recall of saying "not addressed" (abstaining or the not-addressed line), off-topic questions positive."""
     # An off-topic question counts as caught when the answer says the texts do not address it: by
     # abstaining (the similarity floor) or by the not-addressed line (its words are not in the texts).
-    hits = sum(1 for _, q, s in negatives if (a := _ask(qa, q, s)[0]) is not None and (a.abstained or a.not_addressed))
-    false = sum(1 for _, q, s in answerable if (a := _ask(qa, q, s)[0]) is not None and (a.abstained or a.not_addressed))
+    hits = sum(1 for _, q, s in negatives if (a := ask(q, s)[0]) is not None and (a.abstained or a.not_addressed))
+    false = sum(1 for _, q, s in answerable if (a := ask(q, s)[0]) is not None and (a.abstained or a.not_addressed))
     return {"n_off_topic": len(negatives), "n_answerable": len(answerable),
             "recall": round(hits / len(negatives), 4) if negatives else None,
             "precision": round(hits / (hits + false), 4) if hits + false else None}
@@ -197,10 +210,11 @@ def evaluate_answers(qa: Assistant, split: str | None = None, folder: Path = ANS
                   + [(q.id, q.question, q.scope) for q in outsiders])
     negatives = [(q.id, q.question, q.scope) for q in load_questions([QUESTIONS_DIR / "negatives.jsonl"])]
     pairs = [r for r in _rows("followups.jsonl", folder) if split is None or r["split"] == split]
+    ask = Asker(qa)
     return {
         "split": split or "all",
-        "must_quote": must_quote(qa, quote_cases),
-        "not_addressed": not_addressed(qa, silent, answerable),
-        "off_topic": off_topic(qa, negatives, [(c.id, c.question, c.scope) for c in quote_cases]),
+        "must_quote": must_quote(ask, quote_cases),
+        "not_addressed": not_addressed(ask, silent, answerable),
+        "off_topic": off_topic(ask, negatives, [(c.id, c.question, c.scope) for c in quote_cases]),
         "follow_ups": follow_ups(pairs),
     }

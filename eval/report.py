@@ -182,6 +182,12 @@ def _machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def slim(results: list[dict]) -> list[dict]:
+    """What results.json keeps: every system's metrics, and per-question records for the product (`hybrid`) only
+    (with the outsiders' sets, every system's records made the file 6 MB)."""
+    return [r if r["system"] == "hybrid" else {k: v for k, v in r.items() if k != "per_question"} for r in results]
+
+
 def write_report(out: Path, results: list[dict], questions: list[Question], notes: str = "") -> Path:
     """Write report.md, results.json and the plots into `out`; returns the report's path."""
     out.mkdir(parents=True, exist_ok=True)
@@ -272,8 +278,7 @@ def write_report(out: Path, results: list[dict], questions: list[Question], note
     md += ["", "## Plots\n"] + [f"![{p}]({p})" for p in plots]
     report = out / "report.md"
     write_atomic(report, ("\n".join(md) + "\n").encode())
-    slim = [r if r["system"] not in ABLATIONS else {k: v for k, v in r.items() if k != "per_question"} for r in results]
-    write_atomic(out / "results.json", json.dumps(slim, ensure_ascii=False, separators=(",", ":")).encode())
+    write_atomic(out / "results.json", json.dumps(slim(results), ensure_ascii=False, separators=(",", ":")).encode())
     return report
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.answers import ANSWERS_DIR, _decides, evaluate_answers, follow_ups, load_cases, must_quote
+from eval.answers import ANSWERS_DIR, Asker, _decides, evaluate_answers, follow_ups, load_cases, must_quote
 from eval.questions import QuestionFileError
 
 UN = "un-cybercrime-2024"
@@ -57,7 +57,7 @@ def test_must_quote_on_real_answers(qa, tmp_path):
             {"id": "t3", "question": "How long can stored data be preserved under an order?", "scope": [UN],
              "must_quote": [{"treaty": UN, "article": "1"}], "split": "dev"}]
     (tmp_path / "must-quote.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    result = must_quote(qa, load_cases("must-quote.jsonl", folder=tmp_path))
+    result = must_quote(Asker(qa), load_cases("must-quote.jsonl", folder=tmp_path))
     by_id = {r["id"]: r for r in result["per_question"]}
     assert by_id["t1"]["lead"] and by_id["t1"]["lead_two"] and not by_id["t3"]["anywhere"]
     assert result["verbatim"] == 1.0 and result["quoted_lines"] >= 3
