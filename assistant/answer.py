@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from index.chunking import Chunk
 from index.corpus import Corpus
+from index.frontmatter import CHUNK_KINDS, find_front
 from index.model import Citation
 from index.pinpoint import article_citation, note_citation
 
@@ -36,6 +37,8 @@ class Sentence:
 
 def block_citation(corpus: Corpus, chunk: Chunk, path: tuple[str, ...]) -> Citation:
     """Citation of the provision a block of a chunk belongs to."""
+    if chunk.kind in CHUNK_KINDS:  # a preamble or resolution paragraph, cited whole
+        return find_front(list(corpus.treaties.values()), list(corpus.documents.values()), chunk.node_id)
     treaty = corpus.get(chunk.treaty, chunk.language)
     if chunk.kind == "note":
         return note_citation(treaty, next(n for n in treaty.notes if n.number == chunk.note))
@@ -127,6 +130,10 @@ _EXCEPTION = re.compile(r"\b(?:shall\s+not\s+be\s+interpreted|not\s+be\s+(?:obli
                         r"notwithstanding|without\s+right|authori[sz]ed\s+testing|protection\s+of\s+an?\s+information)\b", re.I)
 _DURATION = re.compile(r"\b(?:\d+|one|two|three|six|thirty|sixty|ninety|hundred)\b[^.;]{0,40}\b(?:days?|months?|years?)\b|"
                        r"\bperiod\b|\brenew\w*|\bextend\w*|\bdagen\b|\btermijn\b", re.I)
+# A date or a time from an event: what a "when" question asks for ("24 December 2024", "in 2025",
+# "one year after the adoption").
+_DATE = re.compile(r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+                   r"December)\s+\d{4}\b|\bin\s+(?:19|20)\d\d\b|\b(?:days?|months?|years?)\s+(?:after|following|from)\b", re.I)
 # A sentence that only continues the one before it ("Such…", "That…", "However…").
 _CONTINUES = re.compile(r"^(?:such|that|this|these|those|however|it|they|in\s+that\s+case|any\s+such|the\s+foregoing|"
                         r"for\s+that\s+purpose|dergelijke|deze|dit|die)\b", re.I)
@@ -158,6 +165,8 @@ def _score(s: Sentence, form: str, low: float = 0.0, high: float = 0.0) -> float
     meaning = (s.meaning - low) / (high - low) if high > low else 0.0
     score = COVERAGE_WEIGHT * s.coverage + MEANING_WEIGHT * meaning + RANK_WEIGHT / s.rank + NAMED_WEIGHT * s.named
     if form == "how-long" and _DURATION.search(s.text):
+        score += 0.3
+    if form == "when" and _DATE.search(s.text):
         score += 0.3
     if s.text.rstrip().endswith(":"):
         score -= 0.2  # a lead-in says nothing until the points it introduces

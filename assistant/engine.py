@@ -17,8 +17,9 @@ from index import config, store
 from index.catalog import load_catalog
 from index.chunking import Chunk
 from index.embedding import load_embedder
+from index.frontmatter import PARTS
 from index.model import Citation
-from index.pinpoint import article_citation, label, node_id, note_citation
+from index.pinpoint import article_citation, label, node_id, note_citation, part_citation
 
 from . import answer as extract
 from .abstention import Calibration, cached_calibration
@@ -381,11 +382,17 @@ class Assistant:
                 continue
             seen.add((c.treaty, c.article))
             treaty = self.corpus.get(c.treaty, language) or self.corpus.get(c.treaty, c.language)
-            article = treaty.article(c.article) if treaty else None
-            out.append({"id": node_id(c.treaty, c.language, c.article),
-                        "label": label(self.catalog[c.treaty].short_title, c.language, c.article)
-                                 + (f" — {article.title}" if article else ""),
-                        "summary": entry.summary, "editorial": True})
+            if c.article in PARTS:  # the preamble or the adopting resolution: named as such, never as an article
+                whole = part_citation(treaty, list(self.corpus.documents.values()), c.article)
+                if whole is None:
+                    continue
+                out.append({"id": whole.id, "label": whole.label, "summary": entry.summary, "editorial": True})
+            else:
+                article = treaty.article(c.article) if treaty else None
+                out.append({"id": node_id(c.treaty, c.language, c.article),
+                            "label": label(self.catalog[c.treaty].short_title, c.language, c.article)
+                                     + (f" — {article.title}" if article else ""),
+                            "summary": entry.summary, "editorial": True})
             if len(out) >= limit:
                 break
         return out

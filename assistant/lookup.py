@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 
 from index.catalog import load_catalog
 from index.corpus import Corpus
+from index.frontmatter import RESOLUTION_PREAMBLE, resolution_paragraphs, resolution_preamble_citation, treaty_preamble
 from index.model import Article, Citation, Treaty
-from index.pinpoint import article_citation, chapter_citation, note_citation, preamble_citation, resolve
+from index.pinpoint import article_citation, chapter_citation, document_citations, note_citation, preamble_citation, resolve
 
 from .errors import UserError
 from .references import Reference, parse_reference
@@ -118,6 +119,8 @@ def lookup(corpus: Corpus, text: str) -> Lookup:
 
 def lookup_reference(corpus: Corpus, ref: Reference, text: str) -> Lookup:
     """Resolve an already parsed reference."""
+    if ref.kind == "resolution":
+        return _resolution(corpus, ref, text)
     treaty, problem = _treaty(corpus, ref)
     if treaty is None:
         fallback = corpus.get(ref.treaty or _primary(), "en")
@@ -136,6 +139,38 @@ def lookup_reference(corpus: Corpus, ref: Reference, text: str) -> Lookup:
         return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no Chapter {ref.chapter} "
                       f"(it has Chapters {', '.join(c.number for c in treaty.chapters)}).",
                       suggestions=[chapter_citation(treaty, c.number) for c in treaty.chapters[-2:]])
-    if treaty.preamble:
+    if not treaty.preamble:
+        return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no preamble here.")
+    if not ref.path:
         return Lookup(text, True, preamble_citation(treaty))
-    return Lookup(text, False, message=f"No such provision: {treaty.short_title} has no preamble here.")
+    numbered = treaty_preamble(treaty)
+    match = next((p.citation for p in numbered if (p.number,) == ref.path), None)
+    if match is not None:
+        return Lookup(text, True, match)
+    have = f"paragraphs 1–{len(numbered)}" if numbered else "no numbered paragraphs here"
+    return Lookup(text, False, message=f"No such provision: the preamble of {treaty.short_title} has {have}.",
+                  suggestions=[preamble_citation(treaty)] + [p.citation for p in numbered[-1:]])
+
+
+def _resolution(corpus: Corpus, ref: Reference, text: str) -> Lookup:
+    """A paragraph of an adopting resolution, its title, its preamble or the whole resolution."""
+    doc = next((d for d in corpus.documents.values() if d.symbol == ref.symbol), None)
+    if doc is None:
+        known = ", ".join(sorted(d.symbol for d in corpus.documents.values())) or "none"
+        return Lookup(text, False, message=f"No such provision: resolution {ref.symbol} is not in the corpus "
+                      f"(resolutions here: {known}).")
+    if not ref.path:
+        return Lookup(text, True, next(document_citations(doc)))
+    if ref.path == ("preamble",):
+        whole = resolution_preamble_citation(doc)
+        return Lookup(text, True, whole) if whole else Lookup(text, False, message=f"No such provision: {doc.symbol} has no preamble.")
+    paragraphs = resolution_paragraphs(doc)
+    wanted = ref.path[-1]
+    part = RESOLUTION_PREAMBLE if ref.path[0] == "preamble" else None
+    match = next((p.citation for p in paragraphs if p.number == wanted and (p.part == RESOLUTION_PREAMBLE) == bool(part)), None)
+    if match is not None:
+        return Lookup(text, True, match)
+    same = [p for p in paragraphs if (p.part == RESOLUTION_PREAMBLE) == bool(part) and p.number.isdigit()]
+    which = "preambular paragraphs" if part else "operative paragraphs"
+    return Lookup(text, False, message=f"No such provision: {doc.symbol} has {which} 1–{len(same)}.",
+                  suggestions=[p.citation for p in same[-2:]])

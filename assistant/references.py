@@ -28,20 +28,26 @@ _ARTICLE = re.compile(r"^(?:articles?|arts?\.?|artikel(?:en)?|art\b\.?)\s*(\d+)\
 _NOTE = re.compile(r"^(?:the\s+)?(?:interpretative|interpretive|explanatory)?\s*notes?\s*(?:on|to|for|about|regarding)?\s*"
                    r"(?:the\s+)?(?:articles?|arts?\.?)?\s*(\d+(?:\s*(?:,|and|&)\s*(?:articles?\s+|arts?\.?\s*)?\d+)*)$")
 _CHAPTER = re.compile(r"^(?:chapter|ch\.|hoofdstuk)\s*([ivxlc]+|\d+)$")
-_PREAMBLE = re.compile(r"^(?:the\s+)?(?:preamble|preambule|considerans)$")
+_PARA = r"(?:preambular\s+)?(?:paragraphs?|paras?\.?|pp\.?|op\.?|§|lid)"
+_PREAMBLE = re.compile(rf"^(?:the\s+)?(?:preamble|preambule|considerans)(?:\s*,?\s*{_PARA}?\s*(\d+))?$")
+# "A/RES/79/243, para. 12", "resolution 79/243 preamble para 2", "A/RES/79/243 title": the adopting resolution.
+_RESOLUTION = re.compile(r"^(?:the\s+)?(?:general\s+assembly\s+)?(?:a/res/|resolution\s+)(\d+/\d+)\s*,?\s*(.*)$")
+_RESOLUTION_PART = re.compile(rf"^(?:(title)|(meeting|plenary\s+meeting)|(preamble)(?:\s*,?\s*{_PARA}?\s*(\d+))?|"
+                              rf"(?:{_PARA}\s*)?(\d+))?$")
 
 
 @dataclass(frozen=True)
 class Reference:
     """A parsed citation; treaty/language None when the text does not name them."""
 
-    kind: str  # "article" | "note" | "chapter" | "preamble"
+    kind: str  # "article" | "note" | "chapter" | "preamble" | "resolution"
     treaty: str | None = None
     language: str | None = None
     article: str | None = None
     path: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # for notes
     chapter: str | None = None
+    symbol: str | None = None  # for the resolution: "A/RES/79/243"
 
 
 def to_roman(n: int) -> str:
@@ -110,6 +116,8 @@ def parse_reference(text: str) -> Reference | None:
     s = re.sub(r"^(?:the\s+)?(?:text\s+of\s+)?", "", s)
     if not s or len(s) > 200:
         return None
+    if (resolution := _resolution(s)) is not None:
+        return resolution
     language, s = _take_language(s)
     treaty, s = _take_treaty(s)
     s = s.strip(" ,;:.")
@@ -118,8 +126,8 @@ def parse_reference(text: str) -> Reference | None:
     if (m := _CHAPTER.match(s)):
         chapter = m.group(1)
         return Reference("chapter", treaty, language, chapter=chapter.upper() if not chapter.isdigit() else to_roman(int(chapter)))
-    if _PREAMBLE.match(s):
-        return Reference("preamble", treaty, language)
+    if (m := _PREAMBLE.match(s)):
+        return Reference("preamble", treaty, language, path=(m.group(1),) if m.group(1) else ())
     m = _ARTICLE.match(s)
     if m is None and treaty is not None:
         m = re.match(r"^(\d+)\b", s)  # "UNCAC 2(a)": a bare number once a treaty is named
@@ -129,3 +137,18 @@ def parse_reference(text: str) -> Reference | None:
     if path is None:
         return None
     return Reference("article", treaty, language, article=m.group(1), path=path)
+
+
+def _resolution(s: str) -> Reference | None:
+    """A reference to a General Assembly resolution (the one that adopted a treaty), or None.
+    Its path is ("title",), ("meeting",), ("preamble", N), ("preamble",), (N,) for operative paragraph N, or ()."""
+    m = _RESOLUTION.match(s.strip(" ,;:."))
+    if m is None:
+        return None
+    part = _RESOLUTION_PART.match(m.group(2).strip(" ,;:."))
+    if part is None:
+        return None
+    title, meeting, preamble, preambular, operative = part.groups()
+    path = (("title",) if title else ("meeting",) if meeting else ("preamble", *filter(None, [preambular])) if preamble
+            else (operative,) if operative else ())
+    return Reference("resolution", symbol=f"A/RES/{m.group(1)}", path=path)

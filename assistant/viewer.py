@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from index.catalog import CatalogEntry
 from index.chunking import article_blocks
 from index.corpus import Corpus
-from index.model import Article, Citation, Treaty
-from index.pinpoint import article_citation, note_citation
+from index.frontmatter import RESOLUTION_PREAMBLE, resolution_paragraphs, resolution_preamble_citation, treaty_preamble
+from index.model import Article, Citation, Document, Treaty
+from index.pinpoint import article_citation, document_citations, note_citation, preamble_citation
 
 from .crossrefs import linked_articles
 from .errors import UserError
 
 _ARTICLE_ID = re.compile(r"^(?P<treaty>[\w-]+)/(?P<lang>[a-z]{2})/art-(?P<article>\d+)(?P<path>(?:/[\w]+)*)$")
 _NOTE_ID = re.compile(r"^(?P<treaty>[\w-]+)/(?P<lang>[a-z]{2})/note-(?P<articles>\d+(?:-\d+)*)$")
+_PREAMBLE_ID = re.compile(r"^(?P<treaty>[\w-]+)/(?P<lang>[a-z]{2})/preamble(?:/\d+)?$")
+_RESOLUTION_ID = re.compile(r"^(?P<doc>[\w-]+/resolution)(?:/[\w-]+)?$")
 
 
 @dataclass
@@ -107,8 +110,68 @@ def _locate(corpus: Corpus, node_id: str) -> tuple[Treaty, Article, tuple[str, .
     raise UserError(f"nothing to open at {node_id!r}; pick an article from the contents or look up a citation")
 
 
+def _preamble_view(corpus: Corpus, treaty: Treaty, node_id: str) -> ArticleView | None:
+    """A treaty's preamble as printed (opening words, numbered paragraphs, "Have agreed as follows:")."""
+    whole = preamble_citation(treaty)
+    numbered = {p.text: p for p in treaty_preamble(treaty)}
+    cited = whole if node_id == whole.id else next((p.citation for p in numbered.values() if p.citation.id == node_id), None)
+    if cited is None:
+        return None
+    blocks = [Block((numbered[t].number,) if t in numbered else (), t, t in numbered and numbered[t].citation.id == node_id)
+              for t in treaty.preamble]
+    first = article_citation(treaty, treaty.articles[0]) if treaty.articles else None
+    resolution = next((c for d in corpus.documents.values() if d.id.split("/")[0] == treaty.id and treaty.language == "en"
+                       for c in document_citations(d)), None)
+    return ArticleView(treaty=treaty.id, language=treaty.language, treaty_title=treaty.short_title, cited=cited,
+                       article=whole, heading="Preamble", divisions=[], blocks=blocks, previous=resolution, next=first)
+
+
+def _as_own(text: str) -> str:
+    """Resolution text for finding the articles it names: its "article 56 of the Convention" is the annexed
+    convention, which inside a treaty would read "of this Convention" (the reference finder's own-treaty form)."""
+    return re.sub(r"\bof the Convention\b", "of this Convention", text)
+
+
+def _resolution_view(corpus: Corpus, catalog: dict[str, CatalogEntry], doc: Document, node_id: str) -> ArticleView | None:
+    """The adopting resolution as printed, its title, preambular and operative paragraphs and meeting line."""
+    treaty_id = doc.id.split("/")[0]
+    whole = next(document_citations(doc))
+    paragraphs = resolution_paragraphs(doc)
+    known = [whole, resolution_preamble_citation(doc), *(p.citation for p in paragraphs)]
+    cited = next((c for c in known if c is not None and c.id == node_id), None)
+    if cited is None:
+        return None
+    blocks: list[Block] = []
+    for p in paragraphs:
+        if p.opening and not any(b.text == p.opening for b in blocks):
+            blocks.append(Block((), p.opening))  # "The General Assembly," before its first paragraph
+        key = f"preamble-{p.number}" if p.part == RESOLUTION_PREAMBLE else p.number
+        lit = cited.id == p.citation.id or (cited.id.endswith("/preamble") and p.part == RESOLUTION_PREAMBLE)
+        blocks.append(Block((key,), p.text, lit))
+    treaty = corpus.get(treaty_id, "en")
+    preamble = preamble_citation(treaty) if treaty is not None and treaty.preamble else None
+    return ArticleView(treaty=treaty_id, language="en", treaty_title=catalog[treaty_id].short_title if treaty_id in catalog
+                       else treaty_id, cited=cited, article=whole, heading=f"{doc.symbol} — the General Assembly resolution",
+                       divisions=[], blocks=blocks,
+                       cross_references=linked_articles(corpus, treaty_id, None, "en", _as_own("\n\n".join(doc.paragraphs)), []),
+                       previous=None, next=preamble)
+
+
+def _front_view(corpus: Corpus, catalog: dict[str, CatalogEntry], node_id: str) -> ArticleView | None:
+    """The preamble or the adopting resolution opened at node_id, or None when node_id is neither."""
+    if (m := _PREAMBLE_ID.match(node_id or "")):
+        treaty = corpus.get(m["treaty"], m["lang"])
+        return _preamble_view(corpus, treaty, node_id) if treaty is not None and treaty.preamble else None
+    if (m := _RESOLUTION_ID.match(node_id or "")) and m["doc"] in corpus.documents:
+        return _resolution_view(corpus, catalog, corpus.documents[m["doc"]], node_id)
+    return None
+
+
 def open_view(corpus: Corpus, catalog: dict[str, CatalogEntry], node_id: str) -> ArticleView:
-    """The article holding a node id, with that node highlighted; UserError for an unknown id."""
+    """The article (or preamble, or adopting resolution) holding a node id, with that node highlighted;
+    UserError for an unknown id."""
+    if (front := _front_view(corpus, catalog, node_id)) is not None:
+        return front
     treaty, article, path, note = _locate(corpus, node_id)
     whole = article_citation(treaty, article)
     cited = article_citation(treaty, article, path) if note is None else next(

@@ -88,9 +88,10 @@ def verbatim(corpus: Corpus, answer: Answer) -> tuple[int, int]:
     """(quoted lines whose text is inside the provision they cite, quoted lines)."""
     ok = 0
     treaties = list(corpus.treaties.values())
+    documents = list(corpus.documents.values())  # resolution paragraphs are quoted too
     for text, citation in answer.quotes:
         try:
-            node = resolve(treaties, citation.id)
+            node = resolve(treaties, citation.id, documents)
         except KeyError:
             continue
         ok += text in " ".join(node.text.split())

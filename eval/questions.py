@@ -9,6 +9,9 @@ One question per line::
 is the top-level provision holding the answer (a numbered paragraph, or a lettered point in an
 article without numbered paragraphs) and is left out when the answer spans the article.
 ``scope`` restricts the search to those treaties; without it every treaty is searched.
+Gold outside the articles names its part as the article: ``"preamble"`` (the treaty's preamble),
+``"resolution-preamble"`` or ``"resolution"`` (the adopting resolution's preambular and operative
+paragraphs, its ``"title"`` and ``"meeting"``), with the paragraph numbered as in index/frontmatter.py.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.corpus import Corpus
+from index.frontmatter import PARTS, front_paragraphs
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 # "lay" and "near-miss" are outsiders' questions: written from public commentary in its readers' words;
@@ -124,7 +128,11 @@ def check_gold(questions: list[Question], corpus: Corpus) -> list[str]:
         for g in q.gold:
             treaty = corpus.get(g.treaty, q.language)
             article = treaty.article(g.article) if treaty else None
-            if treaty is None:
+            if treaty is not None and g.article in PARTS:
+                numbers = {p.number for p in front_paragraphs(treaty, list(corpus.documents.values())) if p.part == g.article}
+                if not numbers or (g.paragraph and g.paragraph not in numbers):
+                    problems.append(f"{q.id}: {g.treaty} has no {g.article} paragraph {g.paragraph}")
+            elif treaty is None:
                 problems.append(f"{q.id}: no {q.language!r} text of {g.treaty}")
             elif article is None:
                 problems.append(f"{q.id}: {g.treaty} has no article {g.article}")

@@ -9,6 +9,8 @@ import time
 from collections import defaultdict
 from typing import Callable
 
+from index.frontmatter import PARTS
+
 from . import metrics as m
 from .questions import Question
 from .systems import System
@@ -43,10 +45,17 @@ def score(question: Question, system: System, k: int, chapter_of: ChapterOf) -> 
             "mrr@10": m.reciprocal_rank(ranked, gold, 10), "ndcg@10": m.ndcg_at(ranked, gold, 10),
             "first_rank": next((r for r, item in enumerate(ranked, 1) if item in gold), None),
         })
+        if ranking.units is not None:
+            # The node a gold names: its paragraph, or any part of its article when it names none.
+            rank = next((r for r, unit in enumerate(ranking.units[:10], 1) if any(
+                (t, a) == (g.treaty, g.article) and (g.paragraph is None or p == g.paragraph)
+                for t, a, p in unit for g in question.gold)), None)
+            record["node"] = {"hit@1": float(rank == 1), "hit@3": float(rank is not None and rank <= 3), "rank": rank}
         paragraphs = {(g.treaty, g.article, g.paragraph) for g in question.gold if g.paragraph}
         if paragraphs and ranking.units is not None:
             rank = m.first_hit(ranking.units, paragraphs, 10)
-            record["paragraph"] = {"hit@1": float(rank == 1), "hit@5": float(rank is not None and rank <= 5),
+            record["paragraph"] = {"hit@1": float(rank == 1), "hit@3": float(rank is not None and rank <= 3),
+                                   "hit@5": float(rank is not None and rank <= 5),
                                    "mrr@10": 1.0 / rank if rank else 0.0, "rank": rank}
     return record
 
@@ -58,7 +67,9 @@ def summarize(records: list[dict]) -> dict:
     for key in SUMMARY_KEYS:
         out[key] = _round(m.mean(r[key] for r in answerable))
     para = [r["paragraph"] for r in answerable if "paragraph" in r]
-    out["paragraph"] = {"n": len(para), **{key: _round(m.mean(p[key] for p in para)) for key in ("hit@1", "hit@5", "mrr@10")}}
+    out["paragraph"] = {"n": len(para), **{key: _round(m.mean(p[key] for p in para)) for key in ("hit@1", "hit@3", "hit@5", "mrr@10")}}
+    node = [r["node"] for r in answerable if "node" in r]
+    out["node"] = {"n": len(node), **{key: _round(m.mean(p[key] for p in node)) for key in ("hit@1", "hit@3")}}
     decided = [r for r in records if r["abstained"] is not None]
     ab = m.abstention([r["abstained"] for r in decided], [not r["gold"] for r in decided])
     out["abstention"] = {"precision": _round(ab["precision"]), "recall": _round(ab["recall"]),
@@ -97,7 +108,11 @@ def evaluate(system: System, questions: list[Question], chapter_of: ChapterOf, k
                     or (not r["gold"] and r["scope"] == [primary])]
     result["slices"] = {"en": summarize(english), f"{primary}/en": summarize(only_primary)}
     for split in ("dev", "test"):
-        outsiders = [r for r in records if r.get("split") == split]
+        # Questions on the preamble and the adopting resolution have their own slice (and target).
+        front = [r for r in records if r.get("split") == split and any(g["article"] in PARTS for g in r["gold"])]
+        if front:
+            result["slices"][f"front/{split}"] = summarize(front)
+        outsiders = [r for r in records if r.get("split") == split and r not in front]
         if outsiders:
             result["slices"][f"outsiders/{split}"] = summarize(outsiders)
             result["slices"][f"outsiders/{primary}/{split}"] = summarize(

@@ -25,6 +25,7 @@ from index import store
 from index.chunking import Chunk, ChunkParams, article_blocks
 from index.corpus import Corpus
 from index.embedding import Embedder, load_embedder
+from index.frontmatter import CHUNK_KINDS
 
 from .questions import Question
 
@@ -62,6 +63,8 @@ def _chunk_articles(chunk: Chunk) -> list[tuple[str, str]]:
 
 
 def _chunk_unit(chunk: Chunk) -> Unit:
+    if chunk.kind in CHUNK_KINDS:  # a preamble or resolution paragraph is its own unit
+        return {(chunk.treaty, chunk.article, chunk.paragraph)}
     if chunk.kind != "article":
         return set()
     return {(chunk.treaty, chunk.article, path[0]) for path, _ in chunk.blocks if path}

@@ -17,7 +17,8 @@ from typing import Iterator
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from .model import Article, Note, Provision, Treaty
+from .frontmatter import PREAMBLE, RESOLUTION, FrontParagraph, front_paragraphs
+from .model import Article, Document, Note, Provision, Treaty
 from .pinpoint import article_citation, note_citation
 
 PARAGRAPH_BREAK = "\n\n\n"
@@ -44,8 +45,9 @@ class Chunk:
     id: str  # "<node id>#<n>", e.g. "un-cybercrime-2024/en/art-35#0"
     treaty: str
     language: str
-    kind: str  # "article" | "note"
-    article: str  # the article (for a note: the first article it interprets)
+    kind: str  # "article" | "note" | "preamble" | "resolution"
+    article: str  # the article (for a note: the first article it interprets; for a front paragraph its part,
+    # "preamble", "resolution" or "resolution-preamble", see index/frontmatter.py)
     articles: list[str]  # every article the chunk is about (several for a joint note)
     node_id: str  # citation id of the smallest node holding the whole chunk
     path: tuple[str, ...]  # that node's pinpoint path inside the article (() = whole article or note)
@@ -199,11 +201,44 @@ def chunk_note(treaty: Treaty, note: Note, params: ChunkParams) -> list[Chunk]:
     return chunks
 
 
-def chunk_treaty(treaty: Treaty, params: ChunkParams) -> list[Chunk]:
-    """All chunks of one language version: every article, then every interpretative note."""
+def _front_header(treaty: Treaty, paragraph: FrontParagraph, meeting: str) -> str:
+    if paragraph.part == PREAMBLE:
+        return f"{treaty.short_title} — Preamble"
+    # The embedded header names what the resolution is (never shown); kept short, since one long header
+    # shared by every paragraph drowns what tells the paragraphs apart. The adoption's date goes with
+    # the paragraph that adopts and with the title.
+    symbol = paragraph.citation.label.split(",")[0]
+    head = f"{symbol} — General Assembly resolution adopting the {treaty.short_title}"
+    return f"{head} — {meeting}" if paragraph.number in ("2", "title") and meeting else head
+
+
+def chunk_front(treaty: Treaty, documents: list[Document] = ()) -> list[Chunk]:
+    """Chunks of the front paragraphs (preamble, adopting resolution): each paragraph one chunk, whole.
+
+    None is much longer than a chunk (the longest, 915 characters); each is one long sentence, which the
+    splitter could only cut at a comma or after its "5." marker, leaving quotable fragments."""
+    paragraphs = front_paragraphs(treaty, documents)
+    meeting = next((p.text for p in paragraphs if p.number == "meeting"), "")
+    out = []
+    for p in paragraphs:
+        cite = p.citation
+        out.append(Chunk(
+            id=f"{cite.id}#0", treaty=treaty.id, language=treaty.language,
+            kind=PREAMBLE if p.part == PREAMBLE else RESOLUTION, article=p.part, articles=[p.part],
+            node_id=cite.id, path=(p.number,), label=cite.label, paragraph=p.number, point=None, chapter=None,
+            title="Preamble" if p.part == PREAMBLE else "General Assembly resolution adopting the Convention",
+            header=_front_header(treaty, p, meeting), blocks=[((p.number,), p.text)], context=p.opening,
+        ))
+    return out
+
+
+def chunk_treaty(treaty: Treaty, params: ChunkParams, documents: list[Document] = ()) -> list[Chunk]:
+    """All chunks of one language version: every article, every interpretative note, then the preamble's
+    paragraphs and those of the resolution that adopted it (`documents`: the corpus's resolutions)."""
     out: list[Chunk] = []
     for article in treaty.articles:
         out.extend(chunk_article(treaty, article, params))
     for note in treaty.notes:
         out.extend(chunk_note(treaty, note, params))
+    out.extend(chunk_front(treaty, documents))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from .frontmatter import PREAMBLE, RESOLUTION, find_front, resolution_preamble_citation
 from .model import Article, Citation, Document, Note, Treaty
 
 
@@ -79,6 +80,16 @@ def preamble_citation(treaty: Treaty) -> Citation:
                     label=f"{_title(treaty.short_title, treaty.language)}, Preamble", text="\n\n".join(treaty.preamble))
 
 
+def part_citation(treaty: Treaty, documents: list[Document], part: str) -> Citation | None:
+    """The whole of a part outside the articles: the preamble, or the adopting resolution (or its preamble)."""
+    if part == PREAMBLE:
+        return preamble_citation(treaty) if treaty.preamble else None
+    doc = next((d for d in documents if d.id.split("/")[0] == treaty.id), None)
+    if doc is None:
+        return None
+    return next(document_citations(doc)) if part == RESOLUTION else resolution_preamble_citation(doc)
+
+
 def chapter_citation(treaty: Treaty, number: str) -> Citation:
     """Citation of a chapter: its heading and the articles under it, verbatim."""
     chapter = next(c for c in treaty.chapters if c.number == number)
@@ -125,6 +136,8 @@ def resolve(treaties: list[Treaty], ref: str, documents: list[Document] = ()) ->
     Raises KeyError with a one-line reason when nothing matches; never returns a near miss.
     """
     ref = " ".join(ref.split())
+    if (front := find_front(treaties, list(documents), ref)) is not None:
+        return front
     for doc in documents:
         for cite in document_citations(doc):
             if ref in (cite.id, cite.label):

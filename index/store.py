@@ -206,7 +206,8 @@ def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: s
     corpus = load_corpus(corpus_dir, data_dir)
     if not corpus.treaties:
         raise IndexProblem("no treaty text could be read; run `python -m index inspect` to see why")
-    chunks = [c for treaty in corpus.treaties.values() for c in chunk_treaty(treaty, params)]
+    documents = list(corpus.documents.values())
+    chunks = [c for treaty in corpus.treaties.values() for c in chunk_treaty(treaty, params, documents)]
     _say(progress, f"loading embedding model {model}", 0.05)
     embedder = load_embedder(model)
     texts = [c.embedding_text(params.header) for c in chunks]

@@ -49,7 +49,7 @@ def test_every_sentence_is_verbatim_treaty_text_followed_by_its_pinpoint(qa, que
             continue
         m = LINE.match(line)
         assert m, f"sentence without a citation: {line!r}"
-        node = resolve(treaties_loaded, m.group("label"))
+        node = resolve(treaties_loaded, m.group("label"), list(qa.corpus.documents.values()))
         assert _norm(m.group("text")) in _norm(node.text), f"not verbatim from {m.group('label')}: {line!r}"
         cited += 1
     assert cited >= 1
@@ -250,3 +250,28 @@ def test_generator_failures_fall_back_to_the_extractive_answer(qa, chat, reply, 
     assert result.mode == "extractive"
     assert reason in result.notices[0] and "showing the extractive answer" in result.notices[0]
     assert "never extradited" not in result.answer
+
+
+@pytest.mark.parametrize("question, first_id, words", [
+    ("Is there an international day against cybercrime?", "un-cybercrime-2024/resolution/para-12",
+     "International Anti-Cybercrime Day"),
+    ("What does the preamble say about privacy?", "un-cybercrime-2024/en/preamble/12", "privacy"),
+])
+def test_the_preamble_and_the_adopting_resolution_answer_like_provisions(qa, question, first_id, words):
+    answer = qa.ask(question, ["un-cybercrime-2024"])
+    assert not answer.abstained and not answer.not_addressed
+    first = body_lines(answer.answer)[0]
+    assert words in first and answer.citations[0].id == first_id
+    data = answer.to_dict()
+    assert data["citations"][0]["id"] == first_id and "Art." not in data["citations"][0]["label"]
+    front = [p for p in data["passages"] if p["id"] == first_id]
+    assert front and front[0]["kind"] in ("preamble", "resolution") and front[0]["article"] in ("preamble", "resolution")
+    for g in data["guide"]:  # the editorial summary of a part outside the articles is named as that part
+        assert g["editorial"] and "Art. preamble" not in g["label"] and "Art. resolution" not in g["label"]
+
+
+def test_front_paragraphs_are_searched_only_with_the_un_convention(qa):
+    answer = qa.ask("Is there an international day against cybercrime?", ["coe-budapest-2001"])
+    assert all(p.chunk.kind in ("article", "note") for p in answer.passages)
+    chapter = qa.ask("Which day did the General Assembly designate against cybercrime?", ["un-cybercrime-2024"], chapter="V")
+    assert all(p.chunk.kind == "article" or p.chunk.kind == "note" for p in chapter.passages)

@@ -72,6 +72,16 @@ def test_ask_click_citation_and_look_up(page, tmp_path):
     page.fill("#lookup-box textarea", "Art. 6(9)(z)")
     page.click("#lookup-button")
     expect(page.locator("#lookup-result .lookup.missing")).to_contain_text("No such provision", timeout=WAIT)
+    # A paragraph of the adopting resolution opens in the viewer like an article, highlighted and in view.
+    page.fill("#lookup-box textarea", "A/RES/79/243, para. 12")
+    page.click("#lookup-button")
+    page.locator("#lookup-result .lookup.found a.cite").click()
+    expect(viewer.locator(".article-heading")).to_have_text("A/RES/79/243 — the General Assembly resolution", timeout=WAIT)
+    resolution = viewer.locator(".blk.hl")
+    expect(resolution).to_have_count(1)
+    expect(resolution).to_have_attribute("data-path", "12")
+    expect(resolution).to_contain_text("International Anti-Cybercrime Day")
+    expect(resolution).to_be_in_viewport(timeout=WAIT)
     page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
     assert (tmp_path / "app.png").stat().st_size > 10_000
 

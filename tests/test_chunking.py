@@ -86,4 +86,5 @@ def test_smaller_size_gives_more_smaller_chunks(un):
     small = chunk_treaty(un, ChunkParams(size=300))
     assert len(small) > len(chunk_treaty(un, PARAMS))
     # a single provision longer than the size is cut between sentences, text still verbatim
-    assert all(len(c.text) <= 300 for c in small)
+    assert all(len(c.text) <= 300 for c in small if c.kind in ("article", "note"))
+    # preamble paragraphs are chunked whole whatever the size (index/chunking.py chunk_front says why)

@@ -15,6 +15,7 @@ from eval import metrics as m
 from eval.questions import QuestionFileError, check_gold, load_questions
 from eval.run import summarize
 from index.config import PROJECT_ROOT
+from index.frontmatter import PARTS
 
 UN = "un-cybercrime-2024"
 A, B, C, D = ("un", "1"), ("un", "2"), ("un", "3"), ("un", "4")
@@ -50,12 +51,15 @@ def test_summarize_averages_answerable_questions_and_counts_abstentions():
         return {"gold": gold, "hit@1": hit1, "hit@3": hit1, "hit@5": 1.0, "recall@5": 1.0, "recall@10": 1.0,
                 "mrr@10": hit1 or 0.5, "ndcg@10": 1.0, "abstained": abstained, "latency_ms": 10.0, **extra}
     gold = [{"treaty": UN, "article": "7", "paragraph": "1"}]
-    records = [rec(gold, 1.0, False, paragraph={"hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0}),
-               rec(gold, 0.0, True), {"gold": [], "abstained": True, "latency_ms": 30.0},
+    records = [rec(gold, 1.0, False, paragraph={"hit@1": 1.0, "hit@3": 1.0, "hit@5": 1.0, "mrr@10": 1.0},
+                   node={"hit@1": 0.0, "hit@3": 1.0, "rank": 2}),
+               rec(gold, 0.0, True, node={"hit@1": 0.0, "hit@3": 0.0, "rank": None}),
+               {"gold": [], "abstained": True, "latency_ms": 30.0},
                {"gold": [], "abstained": False, "latency_ms": 20.0}]
     s = summarize(records)
     assert (s["n"], s["n_answerable"], s["hit@1"], s["mrr@10"]) == (4, 2, 0.5, 0.75)
-    assert s["paragraph"] == {"n": 1, "hit@1": 1.0, "hit@5": 1.0, "mrr@10": 1.0}
+    assert s["paragraph"] == {"n": 1, "hit@1": 1.0, "hit@3": 1.0, "hit@5": 1.0, "mrr@10": 1.0}
+    assert s["node"] == {"n": 2, "hit@1": 0.0, "hit@3": 0.5}
     assert (s["abstention"]["precision"], s["abstention"]["recall"]) == (0.5, 0.5)
     assert s["latency_ms"] == {"p50": 15.0, "p95": 28.5}
 
@@ -80,8 +84,11 @@ def test_question_sets_are_complete_and_valid(corpus):
     for (tid, lang), treaty in corpus.treaties.items():  # every chapter of every treaty is asked about
         if lang != "en":
             continue
-        asked = {treaty.article(g.article).chapter for q in questions for g in q.gold if g.treaty == tid}
+        asked = {treaty.article(g.article).chapter for q in questions for g in q.gold
+                 if g.treaty == tid and g.article not in PARTS}
         assert asked >= {c.number for c in treaty.chapters if any(a.chapter == c.number for a in treaty.articles)}, tid
+    front = [q for q in questions if any(g.article in PARTS for g in q.gold)]  # preamble and adopting resolution
+    assert len(front) >= 30 and {q.split for q in front} == {"dev", "test"} and all(q.extra.get("source") for q in front)
     held_out = set(calibration_questions("on_topic.jsonl")) | set(calibration_questions("off_topic.jsonl"))
     assert not held_out & {q.question for q in questions}  # the abstention floor is not fitted on eval questions
 
@@ -104,12 +111,16 @@ def test_unknown_gold_is_reported(corpus, tmp_path):
     path = tmp_path / "gold.jsonl"
     rows = [{"id": "a", "question": "q", "gold": [{"treaty": UN, "article": "99"}], "kind": "plain", "scope": [UN]},
             {"id": "b", "question": "q", "gold": [{"treaty": UN, "article": "7", "paragraph": "9"}], "kind": "plain"},
-            {"id": "c", "question": "q", "gold": [{"treaty": UN, "article": "7"}], "kind": "plain", "scope": ["coe-budapest-2001"]}]
+            {"id": "c", "question": "q", "gold": [{"treaty": UN, "article": "7"}], "kind": "plain", "scope": ["coe-budapest-2001"]},
+            {"id": "d", "question": "q", "gold": [{"treaty": UN, "article": "resolution", "paragraph": "13"}], "kind": "lay"},
+            {"id": "e", "question": "q", "gold": [{"treaty": UN, "article": "preamble", "paragraph": "12"},
+                                                  {"treaty": UN, "article": "resolution", "paragraph": "meeting"}], "kind": "lay"}]
     path.write_text("\n".join(json.dumps(r) for r in rows))
     problems = check_gold(load_questions([path]), corpus)
     assert problems == ["a: un-cybercrime-2024 has no article 99",
                         "b: un-cybercrime-2024 article 7 has no top-level provision 9",
-                        "c: gold treaty un-cybercrime-2024 is outside the question's scope"]
+                        "c: gold treaty un-cybercrime-2024 is outside the question's scope",
+                        "d: un-cybercrime-2024 has no resolution paragraph 13"]
 
 
 def test_every_system_ranks_articles(qa, index_data_dir, corpus_dir):

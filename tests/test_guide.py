@@ -7,6 +7,7 @@ import re
 import pytest
 
 from assistant.guide import GUIDE_DIR, LABEL, load_guide
+from index.frontmatter import PARTS, front_paragraphs
 
 TREATIES = {"un-cybercrime-2024": 68, "coe-budapest-2001": 48, "coe-budapest-protocol-2003": 16, "un-corruption-2003": 71}
 
@@ -21,8 +22,10 @@ def test_every_article_of_every_treaty_has_one_entry(files, corpus):
     for tid, count in TREATIES.items():
         data = files[tid]
         assert data["treaty"] == tid and data["language"] == "en" and "Not treaty text" in data["_comment"]
-        numbers = [e["article"] for e in data["entries"]]
+        numbers = [e["article"] for e in data["entries"] if e["article"] not in PARTS]
         assert numbers == [a.number for a in corpus.get(tid, "en").articles] and len(numbers) == count
+    # The UN Convention's preamble and adopting resolution have entries of their own, after the articles.
+    assert [e["article"] for e in files["un-cybercrime-2024"]["entries"][-3:]] == ["preamble", "resolution-preamble", "resolution"]
 
 
 def test_terms_are_lowercase_unique_and_summaries_short(files):
@@ -36,11 +39,18 @@ def test_terms_are_lowercase_unique_and_summaries_short(files):
             assert 5 <= len(words) <= 62 and len(re.findall(r"[.!?](?:\s|$)", e["summary"])) <= 3, (data["treaty"], e["article"])
 
 
+def _text(corpus, treaty, article: str) -> str:
+    """An entry's source text: its article, or the paragraphs of its part outside the articles."""
+    if article in PARTS:
+        return "\n\n".join(p.text for p in front_paragraphs(treaty, list(corpus.documents.values())) if p.part == article)
+    return treaty.article(article).full_text()
+
+
 def test_no_summary_names_an_article_its_text_does_not(files, corpus):
     for tid, data in files.items():
         treaty = corpus.get(tid, "en")
         for e in data["entries"]:
-            text = treaty.article(e["article"]).full_text()
+            text = _text(corpus, treaty, e["article"])
             for group in re.findall(r"\b[Aa]rticles?\s+((?:\d+(?:\s*(?:,|and|to|or|-|–)\s*)?)+)", e["summary"]):
                 for number in re.findall(r"\d+", group):
                     assert re.search(rf"\b{number}\b", text), (tid, e["article"], number)
@@ -51,7 +61,7 @@ def test_no_summary_copies_the_treaty(files, corpus):
     for tid, data in files.items():
         treaty = corpus.get(tid, "en")
         for e in data["entries"]:
-            text = " ".join(re.findall(r"\w+", treaty.article(e["article"]).full_text().lower()))
+            text = " ".join(re.findall(r"\w+", _text(corpus, treaty, e["article"]).lower()))
             words = re.findall(r"\w+", e["summary"].lower())
             for i in range(len(words) - 7):
                 window = words[i:i + 8]

@@ -21,6 +21,11 @@ def link(node_id: str, text: str) -> str:
     return f'<a href="#" class="cite" data-cite="{escape(node_id)}">{escape(text)}</a>'
 
 
+def _viewable(node_id: str) -> bool:
+    """Whether the viewer can open a node: an article, a note, a preamble or the adopting resolution."""
+    return any(part in node_id for part in ("/art-", "/note-", "/preamble", "/resolution"))
+
+
 def _linkify(line: str, targets: dict[str, str]) -> str:
     """Escape a line of answer text and turn every known citation label in it into a link."""
     if not targets:
@@ -156,10 +161,10 @@ def lookup_html(found: Lookup) -> str:
     """A lookup result: exactly the provision asked for, or "no such provision" with the nearest ones."""
     if found.found:
         c = found.citation
-        opener = link(c.id, c.label) if "/art-" in c.id or "/note-" in c.id else escape(c.label)
+        opener = link(c.id, c.label) if _viewable(c.id) else escape(c.label)
         body = "".join(f"<p>{escape(p)}</p>" for p in c.text.split("\n\n"))
         return f'<div class="lookup found"><div class="lookup-label">{opener}</div>{body}</div>'
-    rows = "".join(f"<li>{link(s.id, s.label) if '/art-' in s.id or '/note-' in s.id else escape(s.label)}</li>"
+    rows = "".join(f"<li>{link(s.id, s.label) if _viewable(s.id) else escape(s.label)}</li>"
                    for s in found.suggestions)
     more = f'<div>Nearest existing provisions:</div><ul>{rows}</ul>' if rows else ""
     return f'<div class="lookup missing"><div class="error-line">{escape(found.message)}</div>{more}</div>'
