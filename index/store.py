@@ -48,6 +48,8 @@ FILES = ("faiss.index", "chunks.jsonl", "corpus.pkl")
 IVF_CELLS_PER_ROOT = 4  # nlist = 4·√n, the usual rule, and never fewer than 39 vectors per cell for training
 IVF_NPROBE = 128
 
+TMP_FILE_AGE = 600  # seconds after which a half-written cache file outside builds/ is a dead process's
+
 Progress = Callable[[str, float], None]
 REBUILD = "; rebuild it with `python -m index build`"
 
@@ -383,13 +385,23 @@ def build_lock(root: Path, wait: bool = True) -> Iterator[bool]:
 
 def _remove_leftovers(root: Path) -> list[Path]:
     """Delete what a killed builder left: temporary build folders, probes and half-written files (call under the lock)."""
-    found = [*root.glob("builds/.tmp-*"), *root.glob("builds/.probe-*"), *root.glob(".*.tmp")]
+    found = [*root.glob("builds/.tmp-*"), *root.glob("builds/.probe-*")]
+    # Half-written cache files (paragraph vectors, calibration) are written by starting apps, outside the
+    # build lock; one written minutes ago is dead, a fresh one may be another process's write in progress.
+    found += [p for p in root.glob(".*.tmp") if _age(p) > TMP_FILE_AGE]
     for path in found:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
     return found
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:  # its writer finished meanwhile
+        return 0.0
 
 
 def clean_stale(data_dir: Path | None = None) -> list[Path]:

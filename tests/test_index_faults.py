@@ -213,4 +213,9 @@ def test_a_start_leaves_a_running_build_alone(small):
         with store.build_lock(root, wait=False) as free:
             assert free is False
         assert store.clean_stale(data) == [] and leftover.exists()
-    assert store.clean_stale(data) == [leftover] and not leftover.exists()
+    old_cache, fresh_cache = root / ".calibration.json.x1.tmp", root / ".blocks-1.npy.x2.tmp"
+    old_cache.write_bytes(b"half")
+    fresh_cache.write_bytes(b"being written by another start")
+    os.utime(old_cache, (time.time() - 3600, time.time() - 3600))
+    assert sorted(store.clean_stale(data)) == sorted([leftover, old_cache])
+    assert not leftover.exists() and not old_cache.exists() and fresh_cache.exists()
