@@ -111,7 +111,7 @@ class Guard:
             return await _json(send, 200 if body.get("ready") else 503, json.dumps(body).encode())
         if path.rsplit("/", 1)[-1] == "upload":
             return await _error(send, ApiError("uploads_disabled", "uploads are disabled: nothing in this app takes a file"))
-        if not _STATIC.search(path) and not self.limiter.allow(_client(scope, headers)):
+        if not _STATIC.search(path) and not self.limiter.allow(_client(scope)):
             return await _error(send, ApiError("rate_limited", f"too many requests from your address (at most "
                                                f"{self.limiter.rate:g} a second, {self.limiter.burst} at once); "
                                                "wait a few seconds and try again"), retry_after=max(1, round(1 / self.limiter.rate)))
@@ -169,7 +169,8 @@ def _complete(payload, model) -> dict:
     return {**payload, "data": data + defaults(model)[len(data):]}
 
 
-def _client(scope, headers) -> str:
+def _client(scope) -> str:
+    # The peer address: behind a proxy that is the proxy (README, "Running it for others").
     client = scope.get("client")
     return client[0] if client else "unknown"
 

@@ -60,41 +60,62 @@ def test_good_values_and_defaults(monkeypatch):
     ["-m", "index", "status"],
     ["-m", "assistant", "ask", "extradition"],
     ["-m", "eval", "--system", "bm25"],
-    ["app.py"],
 ])
 def test_every_entry_point_reports_all_bad_settings_before_any_work(tmp_path, entry):
     data = tmp_path / "data"
-    out = _run([*entry, "--data-dir", str(data)] if entry[0] == "app.py" else
-               [entry[0], entry[1], "--data-dir", str(data), *entry[2:]], tmp_path / "unused", BAD)
+    out = _run([entry[0], entry[1], "--data-dir", str(data), *entry[2:]], tmp_path / "unused", BAD)
     assert out.returncode == 2, out.stderr
     assert out.stderr.strip().splitlines() == LINES and out.stdout == ""
     assert not data.exists() and not (tmp_path / "unused").exists()  # nothing built, nothing written
 
 
-def test_bad_flags_are_usage_errors(tmp_path):
+def test_app_reports_all_bad_settings_before_any_work(tmp_path, monkeypatch, capsys):
+    import app
+
+    for name, value in BAD.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as exited:
+        app.main(["--data-dir", str(tmp_path / "data")])
+    assert exited.value.code == 2 and capsys.readouterr().err.strip().splitlines() == LINES
+    assert not (tmp_path / "data").exists()
+
+
+def test_bad_flags_are_usage_errors(tmp_path, capsys):
+    import app
+
     out = _run(["-m", "index", "build", "--chunk-size", "-5"], tmp_path, {})
     assert out.returncode == 2 and "argument --chunk-size: -5 is out of range; use 50 to 100000" in out.stderr
     assert "Traceback" not in out.stderr and not (tmp_path / "index").exists()
-    out = _run(["app.py", "--port", "abc"], tmp_path, {})
-    assert out.returncode == 2 and "argument --port: invalid int value: 'abc'" in out.stderr
+    with pytest.raises(SystemExit) as exited:
+        app.main(["--port", "abc"])
+    assert exited.value.code == 2 and "argument --port: invalid int value: 'abc'" in capsys.readouterr().err
 
 
 def test_data_dir_flag_on_every_entry_point():
-    for args in (["app.py", "--help"], ["-m", "index", "--help"], ["-m", "assistant", "--help"], ["-m", "eval", "--help"]):
-        out = subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0 and "--data-dir" in out.stdout, args
+    import app
+    from assistant.__main__ import build_parser as assistant_parser
+    from eval.__main__ import build_parser as eval_parser
+    from index.__main__ import build_parser as index_parser
+
+    for parser in (app.build_parser(), index_parser(), assistant_parser(), eval_parser()):
+        assert "--data-dir" in parser.format_help(), parser.prog
 
 
-def test_app_on_a_busy_port_says_so_in_one_line_before_any_index_work(tmp_path):
+def test_app_on_a_busy_port_says_so_in_one_line_before_any_index_work(tmp_path, monkeypatch, capsys):
     import socket
 
+    import app
+
+    for name in [n for n in os.environ if n.startswith("TREATY_QA_")]:
+        monkeypatch.delenv(name)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        out = _run(["app.py", "--data-dir", str(tmp_path / "data"), "--port", str(port)], tmp_path, {})
-    assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert out.stderr.strip().splitlines() == [
+        with pytest.raises(SystemExit) as exited:
+            app.main(["--data-dir", str(tmp_path / "data"), "--port", str(port)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
         f"error: cannot listen on 127.0.0.1:{port} (Address already in use); "
         "choose another with --port / TREATY_QA_PORT or --host / TREATY_QA_HOST"]
     assert not (tmp_path / "data").exists()
