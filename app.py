@@ -1,7 +1,7 @@
 """Treaty Q&A — the Gradio app: ask in plain language, read answers made of the treaty's own
 sentences, click a citation to read the article, browse the contents, look up a pinpoint.
 
-    make app                     # or: python app.py [--host H] [--port P] [--share] [--concurrency N]
+    make app                     # or: python app.py [--host H] [--port P] [--share] [--concurrency N] [--data-dir D]
 
 The Gradio API answers with the same JSON as the CLI (``python -m assistant ask|cite --json``):
 
@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import time
+from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.conversation import Turn
 from assistant.engine import Assistant
@@ -25,6 +28,10 @@ from assistant.errors import UserError
 from assistant.viewer import open_view, table_of_contents
 from index import config, store
 from index.embedding import ModelError
+from server import api_types, health
+from server.errors import ApiError
+from server.guard import Guard, RateLimiter
+from server.starting import StartingServer
 from ui import render
 
 log = logging.getLogger("treaty_qa.app")
@@ -146,20 +153,27 @@ class TreatyApp:
             return render.message_html(f"{exc}.")
 
     # -- API (same JSON as the CLI) ----------------------------------------------------------
+    # Arguments arrive as whatever JSON the caller sent: they are validated by the types in
+    # server/api_types.py, and every user error leaves as a gr.Error whose title is its code
+    # (server/errors.py), which the guard turns into a 4xx on plain HTTP.
     def api_ask(self, question: str, treaties: list[str] | None = None, language: str = "en", k: int = 5,
                 chapter: str | None = None) -> dict:
         """Answer a question with pinpoint citations: the JSON of `python -m assistant ask --json`."""
         try:
-            return self.qa.ask(question, treaties=treaties or None, language=language, k=int(k), chapter=chapter or None).to_dict()
-        except UserError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+            args = api_types.parse(api_types.AskArgs, {"question": question, "treaties": treaties, "language": language,
+                                                        "k": k, "chapter": chapter})
+            return self.qa.ask(args.question, treaties=args.treaties or None, language=args.language, k=args.k,
+                               chapter=args.chapter).to_dict()
+        except (ApiError, UserError) as exc:
+            raise _api_error(exc) from None
 
     def api_lookup(self, reference: str) -> dict:
         """Look up a citation: the JSON of `python -m assistant cite --json`."""
         try:
-            return self.qa.cite(reference).to_dict()
-        except UserError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+            args = api_types.parse(api_types.LookupArgs, {"reference": reference})
+            return self.qa.cite(args.reference).to_dict()
+        except (ApiError, UserError) as exc:
+            raise _api_error(exc) from None
 
     # -- layout ------------------------------------------------------------------------------
     def _editions(self) -> list[tuple[str, str]]:
@@ -237,41 +251,85 @@ class TreatyApp:
         return page
 
 
+def _api_error(exc: ApiError | UserError) -> gr.Error:
+    """The gr.Error a user error leaves the API as: its one line, and its code as the title."""
+    error = exc if isinstance(exc, ApiError) else ApiError("bad_input", str(exc))
+    return gr.Error(error.message, title=error.code, print_exception=False)
+
+
 def theme() -> gr.themes.Base:
     """The default look with system fonts: the machines here cannot fetch web fonts."""
     return gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                              font_mono=["ui-monospace", "monospace"])
 
 
+def allowed_hosts(host: str) -> tuple[str, ...]:
+    """The Host names answered: the configured ones, plus the interface's own address when it is a specific one."""
+    hosts = config.allowed_hosts()
+    bound = host.strip("[]").lower()
+    return hosts if bound in ("", "0.0.0.0", "::") or bound in hosts else (*hosts, bound)
+
+
 def serve(qa: Assistant, host: str, port: int, share: bool = False, concurrency: int | None = None,
-          block: bool = True) -> gr.Blocks:
-    """Launch the app over an assistant; with block=False return the running app (tests)."""
+          block: bool = True, rate: float | None = None, burst: int | None = None) -> gr.Blocks:
+    """Launch the app over an assistant behind the guard; with block=False return the running app (tests)."""
     page = TreatyApp(qa).blocks()
     page.queue(default_concurrency_limit=concurrency or config.app_concurrency())
+    started = time.monotonic()
+    limiter = RateLimiter(config.rate_limit() if rate is None else rate, config.rate_burst() if burst is None else burst)
+    guard = Middleware(Guard, allowed_hosts=allowed_hosts(host), limiter=limiter, health=lambda: health.ready(qa, started))
     page.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
-                css=CSS, theme=theme(), footer_links=["api"], show_error=False)
+                css=CSS, theme=theme(), footer_links=["api"], show_error=False, app_kwargs={"middleware": [guard]})
     return page
 
 
-def main() -> None:
-    """Start the app on the configured host and port, building the index first if needed."""
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (all flags documented in --help)."""
     parser = argparse.ArgumentParser(description="Treaty Q&A app")
-    parser.add_argument("--host", default=config.app_host(), help="interface (env TREATY_QA_HOST, default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=config.app_port(), help="port (env TREATY_QA_PORT, default 7860)")
-    parser.add_argument("--concurrency", type=int, default=config.app_concurrency(),
+    parser.add_argument("--host", default=None, help="interface (env TREATY_QA_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (env TREATY_QA_PORT, default 7860)")
+    parser.add_argument("--concurrency", type=int, default=None,
                         help="requests answered at once (env TREATY_QA_CONCURRENCY, default 4)")
+    parser.add_argument("--corpus-dir", type=Path, default=None, help="shared treaty texts (env TREATY_QA_CORPUS_DIR)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="the search index and added files (env TREATY_QA_DATA_DIR)")
     parser.add_argument("--share", action="store_true", help="public Gradio link (off by default)")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the app on the configured host and port, building the index first if needed."""
+    args = build_parser().parse_args(argv)
+    config.require_valid()  # every bad setting in one go, before any index work
+    host, port = args.host or config.app_host(), args.port or config.app_port()
+    if not 1 <= port <= 65535 or (args.concurrency is not None and args.concurrency < 1):
+        raise SystemExit(_usage_error("--port must be 1-65535 and --concurrency at least 1"))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
     try:
-        # Builds the index first when it is missing or stale, with progress on the console.
-        qa = Assistant.open(progress=lambda message, fraction: print(f"[{fraction:4.0%}] {message}", flush=True))
+        # The port answers /healthz ("building" or "loading", 503) while the index is made ready.
+        starting = StartingServer(host, port, allowed_hosts(host)).start()
+    except OSError as exc:
+        raise SystemExit(_usage_error(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                                      "choose another with --port / TREATY_QA_PORT or --host / TREATY_QA_HOST"))
+
+    def progress(message: str, fraction: float) -> None:
+        starting.update(message, fraction)
+        print(f"[{fraction:4.0%}] {message}", flush=True)
+
+    try:
+        qa = Assistant.open(args.corpus_dir, args.data_dir, progress=progress)
     except (store.IndexProblem, ModelError) as exc:
-        raise SystemExit(f"error: {exc}") from None
+        raise SystemExit(_usage_error(str(exc))) from None
+    finally:
+        starting.stop()
     for problem in qa.corpus.problems:
         print(f"warning: {problem}")
-    serve(qa, args.host, args.port, share=args.share, concurrency=args.concurrency)
+    serve(qa, host, port, share=args.share, concurrency=args.concurrency)
+
+
+def _usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

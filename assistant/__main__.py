@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from index import config
 from index.catalog import load_catalog
 from index.embedding import ModelError
 from index.store import IndexProblem
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line to stderr and return 2."""
     args = build_parser().parse_args(argv)
+    config.require_valid()  # every bad setting in one go, before the index is opened or rebuilt
     try:
         return args.run(args)
     except (UserError, IndexProblem, ModelError) as exc:

@@ -36,7 +36,7 @@ from .silence import Silence, not_found_terms, stems
 from .lookup import Lookup, lookup, lookup_reference
 from .references import parse_reference
 from .retriever import MODES, FusionSettings, Hit, HybridRetriever, Scope
-from .text import normalize, tokens
+from .text import normalize, tokens, unpaired_surrogate
 
 MAX_QUESTION = 2000
 ANSWER_PASSAGES = 6  # passages whose sentences may be quoted
@@ -160,12 +160,18 @@ def clean_question(text: str | None) -> str:
         raise UserError("the question is empty; type a question about the treaty")
     if len(text) > MAX_QUESTION * 4:
         raise UserError(f"the question is {len(text):,} characters long; keep it under {MAX_QUESTION:,}")
+    bad = unpaired_surrogate(text)
+    if bad is not None:
+        raise UserError(f"the question holds an invalid character at position {bad + 1} (an unpaired surrogate); "
+                        "send the question as UTF-8 text")
     question = normalize(text)
     if not re.search(r"\w", question):
         raise UserError("the question is empty; type a question about the treaty, e.g. "
                         "'Can a country refuse to extradite its own nationals?'")
     if len(question) > MAX_QUESTION:
-        raise UserError(f"the question is {len(question):,} characters long; keep it under {MAX_QUESTION:,}")
+        # The length sent, not only the normalised one: NFKC can turn one character into eighteen.
+        grown = f" ({len(question):,} after Unicode normalisation)" if len(question) != len(text) else ""
+        raise UserError(f"the question is {len(text):,} characters long{grown}; keep it under {MAX_QUESTION:,}")
     return question
 
 
@@ -243,8 +249,10 @@ class Assistant:
                                + (f" (available: {', '.join(have)})" if have else " (not loaded)"))
         if not searched:
             raise UserError("none of the chosen treaties has a text in that language here: " + "; ".join(notices))
+        chapter = (chapter or "").strip().upper() or None  # a blank chapter means no chapter filter
         if chapter is not None:
-            chapter = chapter.strip().upper()
+            if unpaired_surrogate(chapter) is not None:
+                raise UserError("the chapter holds an invalid character (an unpaired surrogate); use a number such as IV")
             if not any(c.number == chapter for tid in searched for c in self.corpus.get(tid, language).chapters):
                 raise UserError(f"no Chapter {chapter} in the chosen treaties")
         return Scope(tuple(searched), language, chapter), notices

@@ -12,7 +12,7 @@ from index.pinpoint import article_citation, chapter_citation, document_citation
 
 from .errors import UserError
 from .references import Reference, parse_reference
-from .text import normalize
+from .text import normalize, unpaired_surrogate
 
 MAX_REFERENCE = 2000
 EXAMPLES = "try e.g. 'Art. 41(3)(e)', 'UNCAC art. 2(a)', 'Protocol Article 6' or 'interpretative note on article 35'"
@@ -104,6 +104,8 @@ def lookup(corpus: Corpus, text: str) -> Lookup:
     """Resolve a free-form reference; UserError when the text is not a reference at all."""
     if len(text or "") > MAX_REFERENCE:
         raise UserError(f"the reference is {len(text):,} characters long; a citation is short, {EXAMPLES}")
+    if unpaired_surrogate(text or "") is not None:
+        raise UserError(f"the reference holds an invalid character (an unpaired surrogate); send it as UTF-8 text, {EXAMPLES}")
     text = normalize(text or "")
     if not text:
         raise UserError(f"the reference is empty; {EXAMPLES}")

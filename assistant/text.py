@@ -43,6 +43,12 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def unpaired_surrogate(text: str) -> int | None:
+    """Position of the first lone UTF-16 surrogate (no Unicode text holds one; JSON "\\ud800" and undecodable
+    command-line bytes produce them), or None."""
+    return next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+
+
 def tokens(text: str, language: str = "en") -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped) for lexical matching."""
     stop = STOPWORDS.get(language, STOPWORDS["en"])

@@ -204,8 +204,17 @@ def bench_api(qa, questions, runs: int, users: int = 8) -> dict:
     }
 
 
-def bench_load(qa, users: int = 20, per_user: int = 20) -> dict:
-    """`users` clients asking `per_user` eval questions each at once; errors, answers changed by the load, latency."""
+def _rss_mb() -> float:
+    """This process's resident memory now (not the peak), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_load(qa, users: int = 30, per_user: int = 10, soak: int = 1000) -> dict:
+    """`users` clients asking `per_user` eval questions each at once (errors, answers changed by the load,
+    latency), then `soak` more requests from 8 clients with the app's resident memory after each tenth."""
     import httpx
 
     from app import serve
@@ -216,7 +225,9 @@ def bench_load(qa, users: int = 20, per_user: int = 20) -> dict:
     payloads = [[q.question, list(q.scope or []), q.language, 5, None]
                 for q in (questions[i * len(questions) // total] for i in range(total))]
     port = _free_port()
-    page = serve(qa, "127.0.0.1", port, block=False)
+    # Every request comes from one address here: the rate limit is off, so the app is measured, not the limiter
+    # (the rest of the guard, Host check, headers and error mapping, is in the path as in production).
+    page = serve(qa, "127.0.0.1", port, block=False, rate=0)
     url = f"http://127.0.0.1:{port}/gradio_api/run/ask"
 
     def ask(http, payload) -> tuple[dict | None, float]:
@@ -249,13 +260,21 @@ def bench_load(qa, users: int = 20, per_user: int = 20) -> dict:
         with ThreadPoolExecutor(max_workers=users) as pool:
             together = [result for part in pool.map(user, range(users)) for result in part]
         wall = time.perf_counter() - started
+        rss, soak_errors = [], 0
+        with httpx.Client(timeout=60) as http, ThreadPoolExecutor(max_workers=8) as pool:
+            for tenth in range(10):
+                batch = [payloads[(tenth * soak // 10 + i) % total] for i in range(soak // 10)]
+                soak_errors += sum(data is None for data, _ in pool.map(lambda p: ask(http, p), batch))
+                rss.append(_rss_mb())
     finally:
         page.close()
     lat = [ms for _, ms in together]
     return {"users": users, "per_user": per_user, "requests": total, "wall_s": wall,
             "errors": sum(data is None for data, _ in together),
             "different": sum(comparable(data) != one for (data, _), one in zip(together, alone)),
-            "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "max_ms": max(lat)}
+            "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "max_ms": max(lat),
+            "soak": soak, "soak_errors": soak_errors, "rss_first_mb": rss[0], "rss_last_mb": rss[-1],
+            "rss_max_mb": max(rss)}
 
 
 def _machine() -> str:
@@ -312,6 +331,11 @@ def report(results: dict) -> str:
                f"| answers differing from the same question asked alone | {lo['different']} |",
                f"| wall time / throughput | {lo['wall_s']:.1f} s / {lo['requests'] / lo['wall_s']:.0f} questions/s |",
                f"| latency p50 / p95 / max | {lo['p50_ms']:.0f} / {lo['p95_ms']:.0f} / {lo['max_ms']:.0f} ms |"]
+        if "soak" in lo:
+            growth = 100 * (lo["rss_last_mb"] - lo["rss_first_mb"]) / lo["rss_first_mb"]
+            md.append(f"| app RSS over {lo['soak']} more requests (after the first tenth → end, max) | "
+                      f"{lo['rss_first_mb']:.0f} → {lo['rss_last_mb']:.0f} MB ({growth:+.1f}%), max {lo['rss_max_mb']:.0f} MB; "
+                      f"{lo['soak_errors']} errors |")
     if results.get("scale"):
         from .scale import report_lines
 

@@ -61,6 +61,7 @@ def _f(x) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the eval; user errors print one line and return 2."""
     args = build_parser().parse_args(argv)
+    config.require_valid()  # every bad setting in one go, before the index is opened or rebuilt
     if not 1 <= args.k <= 50:
         print("error: --k must be between 1 and 50", file=sys.stderr)
         return 2

@@ -85,9 +85,21 @@ def _build(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from . import store
 
-    state = store.status(store.wanted(args.corpus_dir, args.data_dir, args.model, _params(args)), args.data_dir)
+    # Every file's checksum is verified, not only the manifest: a damaged faiss.index is "corrupt", not "ready".
+    state = store.status(store.wanted(args.corpus_dir, args.data_dir, args.model, _params(args)), args.data_dir, verify=True)
     print(f"{state.state}: {state.reason}" + (f" ({state.path})" if state.path else ""))
     return 0 if state.state == "ready" else 1
+
+
+def chunk_size(text: str) -> int:
+    """The --chunk-size flag: a whole number of characters within the range TREATY_QA_CHUNK_SIZE allows."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; use 50 to 100000") from None
+    if not 50 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; use 50 to 100000")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
                             ("status", _status, "is the index present and current? exit 0 if so, 1 if not")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--model", default=None, help="sentence-transformers name or folder (env TREATY_QA_MODEL)")
-        p.add_argument("--chunk-size", type=int, default=None, help="max characters per chunk (env TREATY_QA_CHUNK_SIZE)")
+        p.add_argument("--chunk-size", type=chunk_size, default=None, metavar="N",
+                       help="max characters per chunk, 50-100000 (env TREATY_QA_CHUNK_SIZE)")
         if name == "build":
             p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
         p.set_defaults(run=run)
@@ -122,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line to stderr and return 2."""
     args = build_parser().parse_args(argv)
+    config.require_valid()  # every bad setting in one go, before a rebuild starts
     try:
         if getattr(args, "treaty", None):
             catalog_entry(args.treaty)

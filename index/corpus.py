@@ -61,14 +61,36 @@ def registry_path(data_dir: Path | None = None) -> Path:
 
 
 def read_registry(data_dir: Path | None = None) -> dict[str, dict]:
-    """Registered user files: {"<treaty>/<lang>": {"file": ..., "sha256": ..., ...}}."""
+    """Registered user files: {"<treaty>/<lang>": {"file": ..., "sha256": ..., ...}}; {} when unusable."""
+    return _registry(data_dir)[0]
+
+
+def registry_problem(data_dir: Path | None = None) -> str | None:
+    """One line saying why the registry is being ignored, or None when it is fine (or absent)."""
+    return _registry(data_dir)[1]
+
+
+def _registry(data_dir: Path | None) -> tuple[dict[str, dict], str | None]:
     path = registry_path(data_dir)
-    if not path.exists():
-        return {}
+    fix = "registered files are ignored until you repair it, or delete it and register them again with `python -m index add`"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except OSError as exc:
+        return {}, f"{path}: cannot read the file ({exc.strerror}); {fix}"
+    except UnicodeDecodeError:
+        return {}, f"{path}: not UTF-8 text; {fix}"
+    except ValueError:
+        return {}, f"{path}: not valid JSON; {fix}"
+    if not isinstance(data, dict):
+        return {}, f"{path}: holds a JSON {type(data).__name__}, not an object of registered files; {fix}"
+    # Entries we cannot use (hand-edited, or pointing outside the corpus folder) are skipped, not trusted.
+    good = {k: v for k, v in data.items() if isinstance(v, dict) and isinstance(v.get("file"), str)
+            and v["file"] and "/" not in v["file"] and v["file"] not in (".", "..")}
+    if len(good) != len(data):
+        return good, f"{path}: {len(data) - len(good)} entries lack a plain file name and are ignored; {fix}"
+    return good, None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -153,6 +175,9 @@ def load_verified(path: Path, entry: CatalogEntry, language: str) -> tuple[Treat
 def load_corpus(corpus_dir: Path | None = None, data_dir: Path | None = None) -> Corpus:
     """Every catalog treaty and language that has a readable, well-formed source."""
     corpus = Corpus()
+    problem = registry_problem(data_dir)
+    if problem:
+        corpus.problems.append(problem)
     for entry in load_catalog():
         for language in entry.languages:
             path = source_path(entry, language, corpus_dir, data_dir)

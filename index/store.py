@@ -9,22 +9,26 @@ Layout under ``<data dir>/index/``::
     builds/<name>/corpus.pkl      the parsed treaties, so a restart needs no PDF parsing
 
 A build is written into a temporary folder, checked, renamed, and only then named in
-CURRENT, so a crash at any point leaves the previous index in use.
+CURRENT, so a crash at any point leaves the previous index in use. A builder holds
+``build.lock`` (flock) while it works; a start that can take the lock knows no build is running
+and removes what a killed one left (``builds/.tmp-*``, half-written ``.*.tmp`` files).
 """
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import pickle
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -43,6 +47,8 @@ FILES = ("faiss.index", "chunks.jsonl", "corpus.pkl")
 # (docs/benchmarks.md).
 IVF_CELLS_PER_ROOT = 4  # nlist = 4·√n, the usual rule, and never fewer than 39 vectors per cell for training
 IVF_NPROBE = 128
+
+TMP_FILE_AGE = 600  # seconds after which a half-written cache file outside builds/ is a dead process's
 
 Progress = Callable[[str, float], None]
 REBUILD = "; rebuild it with `python -m index build`"
@@ -112,14 +118,58 @@ def _fingerprint(inputs: dict) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
+def _pointer(root: Path) -> tuple[str | None, str | None]:
+    """The build name CURRENT holds, or the one-line problem with it (None, None when there is no CURRENT)."""
+    path = root / "CURRENT"
+    try:
+        name = path.read_bytes().decode("utf-8").strip()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"index pointer {path} is unreadable ({exc.strerror})"
+    except UnicodeDecodeError:
+        return None, f"index pointer {path} is not UTF-8 text"
+    if not name or "/" in name or name.startswith("."):
+        return None, f"index pointer {path} does not name a build"
+    return name, None
+
+
 def current_path(data_dir: Path | None = None) -> Path | None:
     """The live build folder named by CURRENT, or None."""
     root = index_root(data_dir)
+    name, _ = _pointer(root)
+    return root / "builds" / name if name else None
+
+
+def _read_manifest(path: Path) -> tuple[dict | None, str | None]:
+    """A build's manifest, or the one-line problem with it."""
+    file = path / "manifest.json"
     try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return root / "builds" / name if name and "/" not in name else None
+        manifest = json.loads(file.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None, f"index file {file} is missing"
+    except OSError as exc:
+        return None, f"index file {file} is unreadable ({exc.strerror})"
+    except UnicodeDecodeError:
+        return None, f"index file {file} is not UTF-8 text"
+    except ValueError:
+        return None, f"index file {file} is not valid JSON"
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return None, f"index file {file} is not an index manifest (wrong JSON shape)"
+    return manifest, None
+
+
+def verify_files(path: Path, manifest: dict) -> str | None:
+    """The first index file that is missing or fails its manifest checksum, as one line; None when all match."""
+    for name in FILES:
+        try:
+            if sha256_file(path / name) != manifest["files"].get(name):
+                return f"index file {path / name} is corrupt (checksum mismatch)"
+        except FileNotFoundError:
+            return f"index file {path / name} is missing"
+        except OSError as exc:
+            return f"index file {path / name} is unreadable ({exc.strerror})"
+    return None
 
 
 def _why_different(old: dict, new: dict) -> str:
@@ -137,20 +187,24 @@ def _why_different(old: dict, new: dict) -> str:
     return "build settings changed"
 
 
-def status(inputs: dict, data_dir: Path | None = None) -> Status:
-    """Compare the live build's manifest with the inputs; no file is verified beyond the manifest."""
-    path = current_path(data_dir)
-    if path is None:
-        return Status("missing", f"no index in {index_root(data_dir)}")
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Status("corrupt", f"index file {path / 'manifest.json'} is missing", path)
-    except (OSError, json.JSONDecodeError) as exc:
-        return Status("corrupt", f"index file {path / 'manifest.json'} is unreadable ({exc.__class__.__name__})", path)
+def status(inputs: dict, data_dir: Path | None = None, verify: bool = False) -> Status:
+    """Compare the live build's manifest with the inputs; with verify, also every file's checksum."""
+    root = index_root(data_dir)
+    name, problem = _pointer(root)
+    if problem:
+        return Status("corrupt", problem)
+    if name is None:
+        return Status("missing", f"no index in {root}")
+    path = root / "builds" / name
+    manifest, problem = _read_manifest(path)
+    if problem:
+        return Status("corrupt", problem, path)
     if manifest.get("fingerprint") != _fingerprint(inputs):
-        return Status("stale", _why_different(manifest.get("inputs", {}), inputs), path, manifest)
-    return Status("ready", "up to date", path, manifest)
+        inputs_then = manifest.get("inputs")
+        return Status("stale", _why_different(inputs_then if isinstance(inputs_then, dict) else {}, inputs), path, manifest)
+    if verify and (problem := verify_files(path, manifest)):
+        return Status("corrupt", problem, path, manifest)
+    return Status("ready", "up to date" + (", every file matches its checksum" if verify else ""), path, manifest)
 
 
 def _versions() -> dict:
@@ -197,11 +251,19 @@ def _say(progress: Progress | None, message: str, fraction: float) -> None:
 def build(corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
           params: ChunkParams | None = None, progress: Progress | None = None) -> Path:
     """Parse, chunk, embed and store the whole corpus as a new build, then make it live."""
+    _check_writable(index_root(data_dir))  # before a minute of parsing and embedding, not after
+    with build_lock(index_root(data_dir)):
+        return _build(corpus_dir, data_dir, model, params, progress)
+
+
+def _build(corpus_dir: Path | None, data_dir: Path | None, model: str | None, params: ChunkParams | None,
+           progress: Progress | None) -> Path:
+    """build() under the build lock."""
     params = params or ChunkParams(size=config.chunk_size(), overlap=config.chunk_overlap())
     model = model or config.model_name()
     inputs = wanted(corpus_dir, data_dir, model, params)
     started = time.perf_counter()
-    _check_writable(index_root(data_dir))  # before a minute of parsing and embedding, not after
+    _remove_leftovers(index_root(data_dir))  # we hold the lock, so any temporary folder is a dead builder's
     _say(progress, "reading treaty texts", 0.0)
     corpus = load_corpus(corpus_dir, data_dir)
     if not corpus.treaties:
@@ -256,7 +318,7 @@ def _check_writable(root: Path) -> None:
     try:
         probe.parent.mkdir(parents=True, exist_ok=True)
         probe.write_bytes(b"")
-        probe.unlink()
+        probe.unlink(missing_ok=True)  # a start cleaning leftovers may have removed it already
     except OSError as exc:
         raise _write_problem(exc, root) from exc
 
@@ -291,27 +353,77 @@ def _publish(index, chunks: list[Chunk], corpus: Corpus, manifest: dict, started
 
 
 def _remove_old_builds(builds: Path, keep: str) -> None:
-    # Finished builds other than the live one are dead; unfinished ones may belong to a
-    # concurrent builder, so only those older than an hour are removed.
+    # Called under the build lock: every build other than the live one is dead.
     for path in builds.iterdir():
-        if path.name == keep:
-            continue
-        old = time.time() - path.stat().st_mtime > 3600
-        if not path.name.startswith(".tmp-") or old:
+        if path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(root: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold the index folder's build lock (flock, released by the kernel if the holder is killed).
+
+    Yields False without waiting when wait=False and another process holds it, or when the folder
+    cannot hold a lock file (read-only data dir: nothing can be built or cleaned there anyway).
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = (root / "build.lock").open("a")
+    except OSError:
+        yield False
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(root: Path) -> list[Path]:
+    """Delete what a killed builder left: temporary build folders, probes and half-written files (call under the lock)."""
+    found = [*root.glob("builds/.tmp-*"), *root.glob("builds/.probe-*")]
+    # Half-written cache files (paragraph vectors, calibration) are written by starting apps, outside the
+    # build lock; one written minutes ago is dead, a fresh one may be another process's write in progress.
+    found += [p for p in root.glob(".*.tmp") if _age(p) > TMP_FILE_AGE]
+    for path in found:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return found
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:  # its writer finished meanwhile
+        return 0.0
+
+
+def clean_stale(data_dir: Path | None = None) -> list[Path]:
+    """At start: remove a killed build's leftovers, unless a build is running now; returns what was removed."""
+    root = index_root(data_dir)
+    if not root.is_dir():
+        return []
+    with build_lock(root, wait=False) as free:
+        return _remove_leftovers(root) if free else []
 
 
 def load(path: Path) -> LoadedIndex:
     """Read and verify one build; IndexProblem naming the broken part otherwise."""
     import faiss
 
-    step = "manifest.json"  # the file being read, named in the message if it fails
+    manifest, problem = _read_manifest(path)
+    problem = problem or verify_files(path, manifest)
+    if problem:
+        raise IndexProblem(problem + REBUILD)
+    step = "faiss.index"  # the file being read, named in the message if it fails
     try:
-        manifest = json.loads((path / step).read_text(encoding="utf-8"))
-        for step in FILES:
-            if sha256_file(path / step) != manifest["files"][step]:
-                raise IndexProblem(f"index file {path / step} is corrupt (checksum mismatch)" + REBUILD)
-        step = "faiss.index"
         vectors = faiss.read_index(str(path / step))
         step = "chunks.jsonl"
         with (path / step).open(encoding="utf-8") as f:
@@ -319,16 +431,16 @@ def load(path: Path) -> LoadedIndex:
         step = "corpus.pkl"
         with (path / step).open("rb") as f:
             corpus = pickle.load(f)
-    except IndexProblem:
-        raise
+        step = "manifest.json"
+        consistent = vectors.ntotal == len(chunks) and vectors.d == manifest["model"]["dimension"]
+        if hasattr(vectors, "nprobe"):
+            vectors.nprobe = int(manifest["index"].get("nprobe", IVF_NPROBE))
     except FileNotFoundError as exc:
         raise IndexProblem(f"index file {path / step} is missing" + REBUILD) from exc
     except (OSError, KeyError, ValueError, TypeError, RuntimeError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
         raise IndexProblem(f"index file {path / step} is unreadable ({exc.__class__.__name__})" + REBUILD) from exc
-    if vectors.ntotal != len(chunks) or vectors.d != manifest["model"]["dimension"]:
+    if not consistent:
         raise IndexProblem(f"index in {path} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks)" + REBUILD)
-    if hasattr(vectors, "nprobe"):
-        vectors.nprobe = manifest["index"].get("nprobe", IVF_NPROBE)
     return LoadedIndex(path, manifest, chunks, vectors, corpus)
 
 
@@ -337,6 +449,7 @@ def ensure(corpus_dir: Path | None = None, data_dir: Path | None = None, model: 
            rebuild: bool = True) -> LoadedIndex:
     """The live index, rebuilt first when it is missing, stale or corrupt (unless rebuild=False)."""
     inputs = wanted(corpus_dir, data_dir, model, params)
+    clean_stale(data_dir)
     state = status(inputs, data_dir)
     if state.state == "ready":
         try:
@@ -345,5 +458,16 @@ def ensure(corpus_dir: Path | None = None, data_dir: Path | None = None, model: 
             state = Status("corrupt", str(exc).removesuffix(REBUILD), state.path)
     if not rebuild:
         raise IndexProblem(f"index {state.state}: {state.reason}; build it with `python -m index build`")
-    _say(progress, f"building the index ({state.state}: {state.reason})", 0.0)
-    return load(build(corpus_dir, data_dir, model, params, progress))
+    root = index_root(data_dir)
+    _check_writable(root)
+    with build_lock(root):
+        # Another process (a second app starting on the same data dir) may have built it while we waited.
+        again = status(inputs, data_dir)
+        if again.state == "ready" and again.path != state.path:
+            try:
+                return load(again.path)
+            except IndexProblem:
+                pass
+        _say(progress, f"building the index ({state.state}: {state.reason})", 0.0)
+        path = _build(corpus_dir, data_dir, model, params, progress)
+    return load(path)

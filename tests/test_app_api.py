@@ -70,7 +70,7 @@ def test_lookup_returns_the_cli_json(client, index_data_dir, corpus_dir):
     ("/ask", {"question": "x" * 2500}, "keep it under 2,000"),
     ("/ask", {"question": "extradition", "treaties": ["no-such-treaty"]}, "unknown treaty 'no-such-treaty'"),
     ("/ask", {"question": "extradition", "language": "fr"}, "no treaty text in language 'fr'"),
-    ("/ask", {"question": "extradition", "k": 0}, "k must be between 1 and 50"),
+    ("/ask", {"question": "extradition", "k": 0}, "k = 0 is not valid: k must be a whole number from 1 to 50"),
     ("/ask", {"question": "extradition", "chapter": "XX"}, "no Chapter XX"),
     ("/lookup", {"reference": "how do I bake bread"}, "is not a citation"),
     ("/lookup", {"reference": ""}, "the reference is empty"),

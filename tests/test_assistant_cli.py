@@ -75,6 +75,9 @@ def test_cite_json_found_and_not_found(run):
     (("ask", "extradition", "--treaty", "nope"), "error: unknown treaty 'nope'"),
     (("cite", ""), "error: the reference is empty"),
     (("cite", "hello world"), "error: 'hello world' is not a citation"),
+    # An undecodable byte in argv (0xff, which Python hands over as a lone surrogate):
+    (("ask", "caf\udcff extradition"), "error: the question holds an invalid character at position 4 (an unpaired surrogate)"),
+    (("cite", "Art. \udcff"), "error: the reference holds an invalid character (an unpaired surrogate)"),
 ])
 def test_user_errors_exit_2_with_one_line(run, args, message):
     out = run(*args)

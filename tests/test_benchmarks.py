@@ -30,6 +30,9 @@ def test_report_marks_targets_met_and_missed():
                        "p50_ms": 300.0, "p95_ms": 420.0, "max_ms": 500.0}
     text = report(results)
     assert "| requests / errors | 400 / 0 |" in text and "| wall time / throughput | 8.0 s / 50 questions/s |" in text
+    results["load"].update(soak=1000, soak_errors=0, rss_first_mb=400.0, rss_last_mb=404.0, rss_max_mb=405.0)
+    assert "| app RSS over 1000 more requests (after the first tenth → end, max) | 400 → 404 MB (+1.0%), max 405 MB; 0 errors |" \
+        in report(results)
 
 
 def test_synthetic_copies_are_rechunked_perturbed_and_keep_their_pinpoints(corpus):

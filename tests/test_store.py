@@ -258,7 +258,7 @@ def test_every_damaged_index_file_is_named_and_rebuilt(small_build, tmp_path, na
     with pytest.raises(store.IndexProblem) as problem:
         store.ensure(small, data, rebuild=False)
     assert re.fullmatch(rf"index corrupt: index file {re.escape(str(path / name))} is (corrupt \(checksum mismatch\)|"
-                        r"unreadable \(\w+\)|missing); build it with `python -m index build`", str(problem.value)), problem.value
+                        r"unreadable \(\w+\)|missing|not valid JSON); build it with `python -m index build`", str(problem.value)), problem.value
     rebuilt = store.ensure(small, data)
     assert rebuilt.path != path and rebuilt.vectors.ntotal == len(rebuilt.chunks) > 0
 
