@@ -231,6 +231,19 @@ def write_report(out: Path, results: list[dict], questions: list[Question], note
                       f"{t['n_answerable']} | {_f(t['hit@1'])} | {_f(t['hit@5'])} | {_f(t['mrr@10'])} | "
                       f"{_f(u['hit@1'])} / {_f(u['hit@5'])} / {_f(u['mrr@10'])} |")
         md.append("")
+    if hybrid and "front/dev" in hybrid["slices"]:
+        md += ["## The preamble and the adopting resolution\n",
+               "Outsiders' questions whose gold is a paragraph of the UN Convention's preamble or of A/RES/79/243 "
+               "(`resolution-preamble.jsonl`, split like the outsiders' sets). **Node hit@3**: the right paragraph "
+               "(or, for a gold article without a paragraph, any part of it) among the first three passages; "
+               "target ≥ 0.90. **Part hit@3**: the right part (preamble, resolution) or article among the first three.\n",
+               "| system | dev n | dev node hit@3 | dev part hit@3 | test n | test node hit@3 | test part hit@3 |",
+               "|---|---|---|---|---|---|---|"]
+        for r in [x for x in main + ablations if "front/dev" in x["slices"]]:
+            d, t = r["slices"]["front/dev"], r["slices"]["front/test"]
+            md.append(f"| {r['system']} | {d['n_answerable']} | {_f(d['node']['hit@3'])} | {_f(d['hit@3'])} | "
+                      f"{t['n_answerable']} | {_f(t['node']['hit@3'])} | {_f(t['hit@3'])} |")
+        md.append("")
     for title, key in (("All English questions", "en"), ("UN Convention against Cybercrime alone (English)", f"{PRIMARY}/en")):
         md += [f"## Systems — {title}\n", _header(("p50 ms", "p95 ms"))]
         md += [_row(r["system"], r["slices"][key], (_f(r["latency_ms"]["p50"], 1), _f(r["latency_ms"]["p95"], 1))) for r in main]
