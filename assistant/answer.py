@@ -38,7 +38,7 @@ class Sentence:
 def block_citation(corpus: Corpus, chunk: Chunk, path: tuple[str, ...]) -> Citation:
     """Citation of the provision a block of a chunk belongs to."""
     if chunk.kind in CHUNK_KINDS:  # a preamble or resolution paragraph, cited whole
-        return find_front(list(corpus.treaties.values()), list(corpus.documents.values()), chunk.node_id)
+        return find_front([corpus.get(chunk.treaty, chunk.language)], list(corpus.documents.values()), chunk.node_id)
     treaty = corpus.get(chunk.treaty, chunk.language)
     if chunk.kind == "note":
         return note_citation(treaty, next(n for n in treaty.notes if n.number == chunk.note))

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field, replace
 
 from index.catalog import load_catalog
 from index.corpus import Corpus
-from index.frontmatter import RESOLUTION_PREAMBLE, resolution_paragraphs, resolution_preamble_citation, treaty_preamble
+from index.frontmatter import (RESOLUTION, RESOLUTION_PREAMBLE, resolution_citation, resolution_paragraphs,
+                               resolution_preamble_citation, treaty_preamble)
 from index.model import Article, Citation, Treaty
-from index.pinpoint import article_citation, chapter_citation, document_citations, note_citation, preamble_citation, resolve
+from index.pinpoint import article_citation, chapter_citation, note_citation, preamble_citation, resolve
 
 from .errors import UserError
 from .references import Reference, parse_reference
@@ -162,17 +163,16 @@ def _resolution(corpus: Corpus, ref: Reference, text: str) -> Lookup:
         return Lookup(text, False, message=f"No such provision: resolution {ref.symbol} is not in the corpus "
                       f"(resolutions here: {known}).")
     if not ref.path:
-        return Lookup(text, True, next(document_citations(doc)))
+        return Lookup(text, True, resolution_citation(doc))
     if ref.path == ("preamble",):
         whole = resolution_preamble_citation(doc)
         return Lookup(text, True, whole) if whole else Lookup(text, False, message=f"No such provision: {doc.symbol} has no preamble.")
-    paragraphs = resolution_paragraphs(doc)
-    wanted = ref.path[-1]
-    part = RESOLUTION_PREAMBLE if ref.path[0] == "preamble" else None
-    match = next((p.citation for p in paragraphs if p.number == wanted and (p.part == RESOLUTION_PREAMBLE) == bool(part)), None)
+    part = RESOLUTION_PREAMBLE if ref.path[0] == "preamble" else RESOLUTION
+    same = [p for p in resolution_paragraphs(doc) if p.part == part]
+    match = next((p.citation for p in same if p.number == ref.path[-1]), None)
     if match is not None:
         return Lookup(text, True, match)
-    same = [p for p in paragraphs if (p.part == RESOLUTION_PREAMBLE) == bool(part) and p.number.isdigit()]
-    which = "preambular paragraphs" if part else "operative paragraphs"
+    same = [p for p in same if p.number.isdigit()]  # the numbered ones, without the title and meeting line
+    which = "preambular paragraphs" if part == RESOLUTION_PREAMBLE else "operative paragraphs"
     return Lookup(text, False, message=f"No such provision: {doc.symbol} has {which} 1–{len(same)}.",
                   suggestions=[p.citation for p in same[-2:]])

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from index.catalog import CatalogEntry
 from index.chunking import article_blocks
 from index.corpus import Corpus
-from index.frontmatter import RESOLUTION_PREAMBLE, resolution_paragraphs, resolution_preamble_citation, treaty_preamble
+from index.frontmatter import (RESOLUTION_PREAMBLE, resolution_citation, resolution_of, resolution_paragraphs,
+                               resolution_preamble_citation, treaty_preamble)
 from index.model import Article, Citation, Document, Treaty
-from index.pinpoint import article_citation, document_citations, note_citation, preamble_citation
+from index.pinpoint import article_citation, note_citation, preamble_citation
 
 from .crossrefs import linked_articles
 from .errors import UserError
@@ -120,8 +121,8 @@ def _preamble_view(corpus: Corpus, treaty: Treaty, node_id: str) -> ArticleView 
     blocks = [Block((numbered[t].number,) if t in numbered else (), t, t in numbered and numbered[t].citation.id == node_id)
               for t in treaty.preamble]
     first = article_citation(treaty, treaty.articles[0]) if treaty.articles else None
-    resolution = next((c for d in corpus.documents.values() if d.id.split("/")[0] == treaty.id and treaty.language == "en"
-                       for c in document_citations(d)), None)
+    doc = resolution_of(treaty, list(corpus.documents.values()))
+    resolution = resolution_citation(doc) if doc is not None else None
     return ArticleView(treaty=treaty.id, language=treaty.language, treaty_title=treaty.short_title, cited=cited,
                        article=whole, heading="Preamble", divisions=[], blocks=blocks, previous=resolution, next=first)
 
@@ -135,7 +136,7 @@ def _as_own(text: str) -> str:
 def _resolution_view(corpus: Corpus, catalog: dict[str, CatalogEntry], doc: Document, node_id: str) -> ArticleView | None:
     """The adopting resolution as printed, its title, preambular and operative paragraphs and meeting line."""
     treaty_id = doc.id.split("/")[0]
-    whole = next(document_citations(doc))
+    whole = resolution_citation(doc)
     paragraphs = resolution_paragraphs(doc)
     known = [whole, resolution_preamble_citation(doc), *(p.citation for p in paragraphs)]
     cited = next((c for c in known if c is not None and c.id == node_id), None)

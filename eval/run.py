@@ -112,7 +112,8 @@ def evaluate(system: System, questions: list[Question], chapter_of: ChapterOf, k
         front = [r for r in records if r.get("split") == split and any(g["article"] in PARTS for g in r["gold"])]
         if front:
             result["slices"][f"front/{split}"] = summarize(front)
-        outsiders = [r for r in records if r.get("split") == split and r not in front]
+        front_ids = {r["id"] for r in front}
+        outsiders = [r for r in records if r.get("split") == split and r["id"] not in front_ids]
         if outsiders:
             result["slices"][f"outsiders/{split}"] = summarize(outsiders)
             result["slices"][f"outsiders/{primary}/{split}"] = summarize(

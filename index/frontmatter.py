@@ -99,6 +99,19 @@ def resolution_paragraphs(doc: Document) -> list[FrontParagraph]:
     return out
 
 
+def resolution_citation(doc: Document) -> Citation:
+    """The adopting resolution as a whole, cited by its symbol."""
+    return Citation(id=doc.id, treaty=doc.id.split("/")[0], language="en", label=doc.symbol,
+                    text="\n\n".join(doc.paragraphs), article=RESOLUTION)
+
+
+def resolution_of(treaty: Treaty, documents: list[Document]) -> Document | None:
+    """The resolution that adopted a treaty, for its English text (the only resolution language read here)."""
+    if treaty.language != "en":
+        return None
+    return next((d for d in documents if d.id.split("/")[0] == treaty.id), None)
+
+
 def resolution_preamble_citation(doc: Document) -> Citation | None:
     """The resolution's preamble as a whole: its opening words and every preambular paragraph."""
     parts = [p for p in resolution_paragraphs(doc) if p.part == RESOLUTION_PREAMBLE]
@@ -111,20 +124,16 @@ def resolution_preamble_citation(doc: Document) -> Citation | None:
 def front_paragraphs(treaty: Treaty, documents: list[Document] = ()) -> list[FrontParagraph]:
     """Every front paragraph that belongs with one language version: its preamble's and, for the
     English text, those of the resolution that adopted it."""
-    out = treaty_preamble(treaty)
-    if treaty.language == "en":
-        for doc in documents:
-            if doc.id.split("/")[0] == treaty.id:
-                out += resolution_paragraphs(doc)
-    return out
+    doc = resolution_of(treaty, documents)
+    return treaty_preamble(treaty) + (resolution_paragraphs(doc) if doc is not None else [])
 
 
 def find_front(treaties: list[Treaty], documents: list[Document], ref: str) -> Citation | None:
-    """The front paragraph (or the resolution's preamble) whose id or exact label is `ref`, or None."""
+    """The front paragraph (or the whole resolution, or its preamble) whose id or exact label is `ref`, or None."""
     for doc in documents:
-        whole = resolution_preamble_citation(doc)
-        if whole is not None and ref in (whole.id, whole.label):
-            return whole
+        for whole in (resolution_citation(doc), resolution_preamble_citation(doc)):
+            if whole is not None and ref in (whole.id, whole.label):
+                return whole
     for treaty in treaties:
         for p in front_paragraphs(treaty, documents):
             if ref in (p.citation.id, p.citation.label):

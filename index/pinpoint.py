@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .frontmatter import PREAMBLE, RESOLUTION, find_front, resolution_preamble_citation
+from .frontmatter import PREAMBLE, RESOLUTION, find_front, resolution_citation, resolution_of, resolution_preamble_citation
 from .model import Article, Citation, Document, Note, Treaty
 
 
@@ -84,10 +84,10 @@ def part_citation(treaty: Treaty, documents: list[Document], part: str) -> Citat
     """The whole of a part outside the articles: the preamble, or the adopting resolution (or its preamble)."""
     if part == PREAMBLE:
         return preamble_citation(treaty) if treaty.preamble else None
-    doc = next((d for d in documents if d.id.split("/")[0] == treaty.id), None)
+    doc = resolution_of(treaty, documents)
     if doc is None:
         return None
-    return next(document_citations(doc)) if part == RESOLUTION else resolution_preamble_citation(doc)
+    return resolution_citation(doc) if part == RESOLUTION else resolution_preamble_citation(doc)
 
 
 def chapter_citation(treaty: Treaty, number: str) -> Citation:
@@ -101,15 +101,6 @@ def chapter_citation(treaty: Treaty, number: str) -> Citation:
                     language=treaty.language, label=f"{_title(treaty.short_title, treaty.language)}, Chapter {number}",
                     text="\n\n".join(parts))
 
-
-def document_citations(doc: Document) -> Iterator[Citation]:
-    """The adopting resolution as a whole and each of its operative paragraphs."""
-    treaty_id = doc.id.split("/")[0]
-    yield Citation(id=doc.id, treaty=treaty_id, language="en", label=f"{doc.symbol}", text="\n\n".join(doc.paragraphs))
-    for p in doc.paragraphs:
-        if (m := re.match(r"^(\d+)\. ", p)):
-            yield Citation(id=f"{doc.id}/para-{m.group(1)}", treaty=treaty_id, language="en",
-                           label=f"{doc.symbol}, para. {m.group(1)}", text=p, paragraph=m.group(1))
 
 
 def citations(treaty: Treaty) -> Iterator[Citation]:
@@ -136,12 +127,8 @@ def resolve(treaties: list[Treaty], ref: str, documents: list[Document] = ()) ->
     Raises KeyError with a one-line reason when nothing matches; never returns a near miss.
     """
     ref = " ".join(ref.split())
-    if (front := find_front(treaties, list(documents), ref)) is not None:
+    if (front := find_front(treaties, list(documents), ref)) is not None:  # preambles and the resolution
         return front
-    for doc in documents:
-        for cite in document_citations(doc):
-            if ref in (cite.id, cite.label):
-                return cite
     for treaty in treaties:
         title = _title(treaty.short_title, treaty.language)
         if ref in (f"{treaty.id}/{treaty.language}/preamble", f"{title}, Preamble") and treaty.preamble:
