@@ -2,9 +2,11 @@
 
 `calibration/on_topic.jsonl` holds questions the treaties answer, `calibration/off_topic.jsonl`
 questions they do not (none of them is in the eval sets); a line may name its "language"
-(default "en"). For each language the floor is the point between the two score distributions
-with the best balanced accuracy, computed once per index build and model and cached beside the
-index. A language without calibration questions uses the English floor.
+(default "en"). A floor is calibrated per regime, a pair (question language, text language):
+"nl" for Dutch questions over the Dutch texts, "fr>en" for French questions over the English
+ones (cross-lingual cosines run lower than same-language ones). Each floor is the cut between
+the two score distributions that keeps nearly every answerable question, computed once per
+index build and model and cached beside the index.
 """
 from __future__ import annotations
 
@@ -29,14 +31,35 @@ class Calibration:
     n_on: int
     n_off: int
     key: str = ""
-    language: str = "en"
+    language: str = "en"  # the questions' language
+    searched: str = ""  # the texts' language ("" before regimes: the same as the questions')
 
 
-def _questions(name: str, language: str | None = None) -> list[str]:
-    """Questions of one calibration file, optionally only those in one language."""
+def regime(question_language: str, text_language: str) -> str:
+    """A calibration's name: "en" (English questions, English texts) or "fr>en" (French questions, English texts)."""
+    return question_language if question_language == text_language else f"{question_language}>{text_language}"
+
+
+def regimes(text_languages: set[str]) -> list[tuple[str, str]]:
+    """(question language, text language) pairs to calibrate: each language with questions over its own texts
+    when there are any, and over the English texts when it is not English."""
+    out = []
+    for lang in languages():
+        if lang in text_languages:
+            out.append((lang, lang))
+        if lang != "en" and "en" in text_languages:
+            out.append((lang, "en"))
+    return out
+
+
+def _questions(name: str, language: str | None = None, searched: str | None = None) -> list[str]:
+    """Questions of one calibration file, optionally only those in one language and meant for texts in
+    ``searched`` (a line's optional "texts" lists the text languages it was written for, e.g. Dutch
+    questions on the UN Convention, which has no Dutch text here)."""
     with (HERE / name).open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    return [r["question"] for r in rows if language is None or r.get("language", "en") == language]
+    return [r["question"] for r in rows if (language is None or r.get("language", "en") == language)
+            and (searched is None or searched in r.get("texts", [searched]))]
 
 
 def languages() -> list[str]:
@@ -76,17 +99,27 @@ def choose_threshold(on: list[float], off: list[float], min_kept: float = MIN_KE
     return best
 
 
-def calibrate(confidence: Callable[[str, str], float], key: str, language: str = "en") -> Calibration:
-    """Score one language's held-out questions (confidence(question, language)) and pick the floor."""
-    on = [confidence(q, language) for q in _questions("on_topic.jsonl", language)]
-    off = [confidence(q, language) for q in _questions("off_topic.jsonl", language)]
+Signal = Callable[[str, str, str], float]  # (question, its language, the texts' language) -> abstention signal
+
+
+def calibrate(confidence: Signal, key: str, language: str = "en", searched: str | None = None) -> Calibration:
+    """Score one language's held-out questions over texts in ``searched`` (default: the same language) and pick the floor."""
+    searched = searched or language
+    on = [confidence(q, language, searched) for q in _questions("on_topic.jsonl", language, searched)]
+    off = [confidence(q, language, searched) for q in _questions("off_topic.jsonl", language, searched)]
     threshold, kept, rejected = choose_threshold(on, off)
-    return Calibration(round(threshold, 4), kept, rejected, len(on), len(off), key, language)
+    return Calibration(round(threshold, 4), kept, rejected, len(on), len(off), key, language, searched)
 
 
-def cached_calibration(cache: Path, fingerprint: str, confidence: Callable[[str, str], float],
-                       available: set[str] | None = None) -> dict[str, Calibration]:
-    """Per-language calibrations for this index build, computed on first use and kept in `cache`."""
+def calibrate_all(confidence: Signal, key: str, text_languages: set[str]) -> dict[str, Calibration]:
+    """Every regime's calibration for an index holding texts in ``text_languages``, by regime name."""
+    return {regime(q, t): calibrate(confidence, key, q, t) for q, t in regimes(text_languages)}
+
+
+def cached_calibration(cache: Path, fingerprint: str, confidence: Signal,
+                       available: set[str]) -> dict[str, Calibration]:
+    """Per-regime calibrations for this index build (texts in the ``available`` languages), computed on
+    first use and kept in `cache`."""
     key = f"{fingerprint}:{_files_hash()}"
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
@@ -94,7 +127,7 @@ def cached_calibration(cache: Path, fingerprint: str, confidence: Callable[[str,
             return {lang: Calibration(**c) for lang, c in data["languages"].items()}
     except (OSError, ValueError, TypeError, KeyError):
         pass
-    result = {lang: calibrate(confidence, key, lang) for lang in languages() if available is None or lang in available}
+    result = calibrate_all(confidence, key, available)
     try:
         write_atomic(cache, json.dumps({"key": key, "languages": {k: asdict(v) for k, v in result.items()}}, indent=2).encode())
     except OSError:

@@ -76,7 +76,8 @@ def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str,
                idf: dict[str, float], meaning=None, named: frozenset = frozenset()) -> list[Sentence]:
     """Every sentence of the given (rank, chunk) passages, scored against the question: by the words it
     shares with it and, with ``meaning(passage rank, block index)``, by its block's cosine with the question.
-    ``named``: (treaty, article) pairs whose everyday names (the guide's terms) the question uses."""
+    ``named``: (treaty, article) pairs, or (treaty, part, paragraph) for the preamble and the resolution, whose
+    everyday names (the guide's terms) the question uses."""
     # Words about the form of the question ("crime", "treaty", "allowed") would favour "proceeds of crime"
     # for "Is ransomware a crime?": coverage counts only the words that name its subject.
     q = set(tokens(question, language)) - generic_stems(language)
@@ -92,7 +93,8 @@ def candidates(corpus: Corpus, passages: list[tuple[int, Chunk]], question: str,
                 words = set(tokens(text, chunk.language))
                 coverage = sum(idf.get(t, 0.0) for t in q & words) / total
                 out.append(Sentence(text, cite, rank, order, coverage, _lead_in(corpus, chunk, path),
-                                    (where.get(path, len(where)), n), cosine, (chunk.treaty, chunk.article) in named))
+                                    (where.get(path, len(where)), n), cosine,
+                                    bool({(chunk.treaty, chunk.article), (chunk.treaty, chunk.article, chunk.paragraph)} & named)))
                 order += 1
     return out
 

@@ -22,7 +22,7 @@ from index.model import Citation
 from index.pinpoint import article_citation, label, node_id, note_citation, part_citation
 
 from . import answer as extract
-from .abstention import Calibration, cached_calibration
+from .abstention import Calibration, cached_calibration, regime
 from .blocks import BlockVectors
 from .conversation import Turn, follow_up_focus, follow_up_query, named_treaties, without_treaty_names
 from .crossrefs import linked_articles
@@ -31,11 +31,13 @@ from .errors import UserError
 from .generator import GeneratorError, generate
 from .glossary import expand
 from .guide import GuideField, load_guide
+from .language import QuestionLanguage, identify, shared_terms, text_language, warm_up
+from .language import notice as language_notice
 from .offences import Offence, is_crime_question, offence_catalogue
 from .silence import Silence, not_found_terms, stems
 from .lookup import Lookup, lookup, lookup_reference
 from .references import parse_reference
-from .retriever import MODES, FusionSettings, Hit, HybridRetriever, Scope
+from .retriever import MODES, SIGNAL, FusionSettings, Hit, HybridRetriever, Scope
 from .text import normalize, tokens, unpaired_surrogate
 
 MAX_QUESTION = 2000
@@ -115,6 +117,7 @@ class Answer:
     not_addressed: bool = False  # the texts do not appear to address the question's key concept
     unmatched: list[str] = field(default_factory=list)  # the key words found nowhere in the searched texts
     offences: list[Offence] = field(default_factory=list)  # a "is X a crime?" question's offence catalogue
+    question_language: QuestionLanguage | None = None  # the language the question was read as
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape (see README)."""
@@ -135,6 +138,7 @@ class Answer:
             "not_found_terms": self.not_found_terms,
             "not_addressed": self.not_addressed,
             "offences": [o.to_dict() for o in self.offences],
+            "question_language": self.question_language.to_dict() if self.question_language else None,
         }
 
 
@@ -152,6 +156,13 @@ class Plan:
     definitions: list[Definition] = field(default_factory=list)  # every treaty definition of a term the question uses
     asked: str = ""  # the question as understood: a follow-up joined to its topic, in the user's words
     focus: str = ""  # a follow-up's own new words ("children" in "and what about children?"), else empty
+    asked_in: QuestionLanguage | None = None  # the question's language (detected, or the selected one)
+    lexical: str | None = None  # what BM25 sees when it is not the query: a question in another language's shared terms
+
+    @property
+    def crosslingual(self) -> bool:
+        """Whether the question is in another language than the texts searched."""
+        return self.asked_in is not None and self.asked_in.code != self.scope.language
 
 
 def clean_question(text: str | None) -> str:
@@ -187,8 +198,8 @@ class Assistant:
         guide_field = GuideField(self.guide, self.embedder, store.index_root(data_dir))
         self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings(),
                                          exact_up_to=loaded.manifest["inputs"]["approximate_above"], guide=guide_field)
-        # The signal depends on the retriever's settings too, so they are part of the calibration's key.
-        signal = hashlib.sha256((json.dumps(asdict(self.retriever.settings), sort_keys=True)
+        # The signal depends on the retriever's settings and on how it is formed, so both are part of the calibration's key.
+        signal = hashlib.sha256((json.dumps(asdict(self.retriever.settings), sort_keys=True) + SIGNAL
                                  + self.guide.digest).encode()).hexdigest()[:12]
         self.blocks = BlockVectors(loaded.chunks, self.embedder, store.index_root(data_dir),
                                    loaded.manifest["fingerprint"], progress)
@@ -200,12 +211,11 @@ class Assistant:
                              for key, t in self.corpus.treaties.items()}
         fixed = config.abstain_threshold()
         languages = {lang for _, lang in self.corpus.treaties}
+        warm_up()  # language identification's models load while the rest starts
         self.calibrations = ({lang: Calibration(fixed, float("nan"), float("nan"), 0, 0, "env", lang) for lang in languages}
                              if fixed is not None else
                              cached_calibration(store.index_root(data_dir) / "calibration.json",
-                                                f"{loaded.manifest['fingerprint']}:{signal}",
-                                                lambda q, lang: self.retriever.confidence(q, self.default_scope(lang)),
-                                                languages))
+                                                f"{loaded.manifest['fingerprint']}:{signal}", self.signal, languages))
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, data_dir: Path | None = None, model: str | None = None,
@@ -214,10 +224,21 @@ class Assistant:
         loaded = store.ensure(corpus_dir, data_dir, model, progress=progress, rebuild=rebuild)
         return cls(loaded, data_dir=data_dir, progress=progress)
 
-    def threshold(self, language: str = "en") -> float:
-        """The abstention floor for questions searched in a language (the English one if it has none)."""
-        found = self.calibrations.get(language) or self.calibrations.get("en") or next(iter(self.calibrations.values()))
+    def threshold(self, language: str = "en", asked: str | None = None) -> float:
+        """The abstention floor for questions asked in ``asked`` (default: the same) over texts in ``language``.
+        A language pair without calibration questions takes the lowest floor calibrated for other questions over
+        those texts (cross-lingual cosines run lower), then the English one."""
+        asked = asked or language
+        found = self.calibrations.get(regime(asked, language))
+        if found is None and asked != language:
+            cross = [c for c in self.calibrations.values() if c.searched == language and c.language != language]
+            found = min(cross, key=lambda c: c.threshold) if cross else None
+        found = found or self.calibrations.get(language) or self.calibrations.get("en") or next(iter(self.calibrations.values()))
         return found.threshold
+
+    def signal(self, question: str, asked: str, language: str) -> float:
+        """The abstention signal of a question asked in ``asked`` over every loaded text in ``language``."""
+        return self.retriever.confidence(question, self.default_scope(language), shared_terms(question, asked, language), asked)
 
     # -- scope -------------------------------------------------------------------------------
     def available(self) -> list[tuple[str, str]]:
@@ -270,7 +291,8 @@ class Assistant:
         """Ranked hits for a planned question and the abstention signal; a "what is X?" question gets
         the passage holding the treaty's definition of X first. ``query``: the question's vector, if encoded."""
         retriever = retriever or self.retriever
-        hits, confidence = retriever.rank(plan.query, plan.scope, k=k, mode=mode, query=query)
+        hits, confidence = retriever.rank(plan.query, plan.scope, k=k, mode=mode, query=query, lexical=plan.lexical,
+                                          asked=plan.asked_in.code if plan.asked_in else None)
         first = []
         for d in plan.defines:
             c = d.citation
@@ -319,11 +341,11 @@ class Assistant:
         plan = self.plan(question, treaties, language, chapter, previous)
         query, scope, notices, turn = plan.query, plan.scope, plan.notices, plan.turn
         if plan.lookup is not None:
-            return self._lookup_answer(question, plan.lookup, scope, notices, turn)
+            return replace(self._lookup_answer(question, plan.lookup, scope, notices, turn), question_language=plan.asked_in)
         vector = self.embedder.encode_queries([plan.query])
         hits, confidence = self.search(plan, max(k, ANSWER_PASSAGES), query=vector)
         passages = [self._passage(rank, hit) for rank, hit in enumerate(hits[:k], start=1)]
-        threshold = self.threshold(scope.language)
+        threshold = self.threshold(scope.language, plan.asked_in.code)
         definitions = plan.definitions
         titles = {t: self.catalog[t].short_title for t in self.order}
         order = list(scope.treaties) + [t for t in self.order if t not in scope.treaties]  # groups in priority order
@@ -334,15 +356,16 @@ class Assistant:
                     f"(best match {confidence:.2f}, below the {threshold:.2f} needed to answer). "
                     "Nearest provisions, for reference only:\n" + extract.provisions_list(pairs, order, titles)[len("Provisions:\n"):])
             return Answer(question, text, True, [], passages, "abstained", scope, confidence, threshold,
-                          definitions, notices, query=query, turn=turn)
+                          definitions, notices, query=query, turn=turn, question_language=plan.asked_in)
         if _INSTRUCTION.search(question):
             notices.append("Instructions inside a question are not followed: the answer consists of treaty text only.")
         form = extract.question_form(plan.asked)
         meaning = lambda rank, n: self.blocks.similarity(vector, hits[rank - 1].row, n)  # noqa: E731
         ranked = [(n, self.retriever.chunks[h.row]) for n, h in enumerate(hits[:ANSWER_PASSAGES], start=1)]
-        named = frozenset(key for t in scope.treaties for key in self.guide.terms_in(plan.focus or plan.asked, t))
-        cands = extract.candidates(self.corpus, ranked, plan.focus or query, language, self.retriever.lexical.idf, meaning,
-                                   named)
+        named = frozenset(key for t in scope.treaties
+                          for key in self.guide.terms_in(plan.focus or plan.asked, t, plan.asked_in.code))
+        cands = extract.candidates(self.corpus, ranked, plan.focus or query, scope.language, self.retriever.lexical.idf,
+                                   meaning, named)
         if plan.defines:
             # A question about what a defined term means is answered by the definition, then only by the
             # interpretative notes that speak of that term: other terms defined beside it were not asked about.
@@ -360,14 +383,16 @@ class Assistant:
             if generated is not None:
                 body, citations, mode = generated
                 quotes = []
+        # What the texts do not say is judged on words, so only for a question in the texts' language.
+        lexical = not plan.crosslingual
         silent = self.silence.judge(plan.focus or plan.asked, scope.treaties, scope.language,
                                     max((h.dense or 0.0) for h in hits), max((h.guide or 0.0) for h in hits)
-                                    ) if not plan.defines else None
+                                    ) if not plan.defines and lexical else None
         missing = not_found_terms(plan.focus or plan.asked, scope.language,
-                                  [(c.treaty, c.article, c.text) for c in citations], self.guide)
+                                  [(c.treaty, c.article, c.text) for c in citations], self.guide) if lexical else []
         offences = ([o for t in scope.treaties for o in offence_catalogue(self.corpus, t, scope.language)]
-                    if is_crime_question(plan.asked) and not plan.defines else [])
-        guide = self._guide_lines(citations, scope.language)
+                    if is_crime_question(plan.asked) and not plan.defines and lexical else [])
+        guide = self._guide_lines(citations, scope.language, plan.asked_in.code)
         provisions = extract.provisions_list(pairs, order, titles)
         if silent is not None and silent.not_addressed:
             names = ", ".join(titles[t] for t in scope.treaties)
@@ -379,13 +404,14 @@ class Assistant:
         return Answer(question, text, False, citations, passages, mode, scope, confidence, threshold, definitions,
                       notices, query=query, turn=turn, quotes=quotes, guide=guide, not_found_terms=missing,
                       not_addressed=bool(silent and silent.not_addressed), unmatched=silent.unmatched if silent else [],
-                      offences=offences)
+                      offences=offences, question_language=plan.asked_in)
 
-    def _guide_lines(self, citations: list[Citation], language: str, limit: int = 2) -> list[dict]:
-        """The guide's summaries of the first quoted articles: editorial text, labelled as such wherever shown."""
+    def _guide_lines(self, citations: list[Citation], language: str, asked: str = "en", limit: int = 2) -> list[dict]:
+        """The guide's summaries of the first quoted articles (in the question's language when the guide has it):
+        editorial text, labelled as such wherever shown."""
         out, seen = [], set()
         for c in citations:
-            entry = self.guide.entry(c.treaty, c.article) if c.note is None else None
+            entry = self.guide.entry(c.treaty, c.article, asked) if c.note is None else None
             if entry is None or (c.treaty, c.article) in seen:
                 continue
             seen.add((c.treaty, c.article))
@@ -394,13 +420,13 @@ class Assistant:
                 whole = part_citation(treaty, list(self.corpus.documents.values()), c.article)
                 if whole is None:
                     continue
-                out.append({"id": whole.id, "label": whole.label, "summary": entry.summary, "editorial": True})
+                out.append({"id": whole.id, "label": whole.label, "summary": entry.summary, "language": entry.language, "editorial": True})
             else:
                 article = treaty.article(c.article) if treaty else None
                 out.append({"id": node_id(c.treaty, c.language, c.article),
                             "label": label(self.catalog[c.treaty].short_title, c.language, c.article)
                                      + (f" — {article.title}" if article else ""),
-                            "summary": entry.summary, "editorial": True})
+                            "summary": entry.summary, "language": entry.language, "editorial": True})
             if len(out) >= limit:
                 break
         return out
@@ -412,20 +438,31 @@ class Assistant:
         selection = tuple(treaties) if treaties else None
         follow_up = follow_up_query(question, previous)
         chosen, notices = self._treaties_for(question, treaties, previous if follow_up else None)
-        scope, scope_notices = self.scope(chosen, language, chapter)
-        notices += scope_notices
+        asked_in = identify(question, fallback=language)
+        primary = chosen[0] if chosen else next((t for t in self.order if self.corpus.languages(t)), None)
+        searched = text_language(asked_in, language, self.corpus.languages(primary) if primary else [])
+        scope, scope_notices = self.scope(chosen, searched, chapter)
+        said = language_notice(asked_in, scope.language, language)
+        left_out = [self.catalog[t].short_title for t in (chosen or self.order)
+                    if self.corpus.languages(t) and t not in scope.treaties]
+        if said and searched != language and left_out and not chosen:
+            said += f" Not searched (no {asked_in.name} text here): {', '.join(left_out)}."
+        notices = ([said] if said else []) + notices + scope_notices
         turn = Turn(previous.topic if follow_up else question, scope.treaties, selection, scope.language)
         if follow_up:
             notices.append(f"Read as a follow-up to the previous question; searched for: {follow_up}")
         asked = follow_up or question
         query = follow_up or (without_treaty_names(question) if named_treaties(question) else question)
-        query = expand(query, scope.language) if glossary else query
+        cross = asked_in.code != scope.language
+        # The glossary and the treaty definitions match words, so they serve questions in the texts' language only.
+        query = expand(query, scope.language) if glossary and not cross else query
         # "and a service provider?" after "How does it define a computer system?" asks for a definition too.
-        definitions = self.definitions_for(question, scope)
+        definitions = self.definitions_for(question, scope) if not cross else []
         defines = definitions[:2] if _DEFINITIONAL.search(asked) else []
         focus = follow_up_focus(question) if follow_up else ""
+        lexical = shared_terms(query, asked_in.code, scope.language) if cross else None
         return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines,
-                    definitions, asked, focus)
+                    definitions, asked, focus, asked_in, lexical)
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
         """Treaties to search, in priority order: those the question names first (then the rest of the

@@ -1,5 +1,6 @@
 """The plain-language guide: for every article, an editorial summary and the everyday terms people use
-for its subject (`data/guide/<treaty>.json`, written by the project, never treaty text).
+for its subject (`data/guide/<treaty>.json`, written by the project, never treaty text), and the same
+guide in other languages (`data/guide/<language>/<treaty>.json`), for questions asked in them.
 
 It is used two ways: shown above an answer's quotations as "In brief — editorial summary, not treaty
 text", and searched as an extra field (`GuideField`), so that "is ransomware a crime?" reaches the
@@ -9,13 +10,14 @@ A guide entry is never cited and never becomes an answer sentence.
     >>> guide = load_guide()
     >>> guide.entry("un-cybercrime-2024", "7").terms[:2]
     >>> guide.terms_in("Is ransomware a crime?", "un-cybercrime-2024")
+    >>> guide.terms_in("Le rançongiciel est-il un crime ?", "un-cybercrime-2024", "fr")
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,43 +37,61 @@ class GuideEntry:
     article: str
     summary: str
     terms: tuple[str, ...]
+    language: str = "en"
+    paragraph: str | None = None  # set for an entry on one paragraph of the preamble or the adopting resolution
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """(treaty, article), or (treaty, part, paragraph) for a paragraph's own entry."""
+        return (self.treaty, self.article) if self.paragraph is None else (self.treaty, self.article, self.paragraph)
 
     def search_text(self) -> str:
         """What the guide field embeds for this article: its everyday terms, then the summary."""
         return "; ".join(self.terms) + ". " + self.summary
 
 
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # scripts written without spaces between words
+
+
 def _term_pattern(term: str) -> re.Pattern:
+    if _UNSPACED.search(term):  # Chinese has no word boundaries to anchor on
+        return re.compile(re.escape(term))
     # Whole words or phrases, with simple plural/verb endings ("deepfake" finds "deepfakes").
     return re.compile(r"(?<!\w)" + re.escape(term) + r"(?:s|es|ed|ing)?(?!\w)", re.I)
 
 
 @dataclass
 class Guide:
-    """Every guide entry, by (treaty, article)."""
+    """Every guide entry, by (treaty, article), and its translations by language."""
 
-    entries: dict[tuple[str, str], GuideEntry]
+    entries: dict[tuple[str, ...], GuideEntry]  # by GuideEntry.key
     digest: str  # sha256 of the guide files: part of the cache key of the guide's vectors
+    translations: dict[str, dict[tuple[str, ...], GuideEntry]] = field(default_factory=dict)
 
-    def entry(self, treaty: str, article: str | None) -> GuideEntry | None:
-        """The entry for one article, or None."""
-        return self.entries.get((treaty, article)) if article else None
+    def entry(self, treaty: str, article: str | None, language: str = "en") -> GuideEntry | None:
+        """The entry for one article, in ``language`` when the guide has it in that language, else in English."""
+        if not article:
+            return None
+        return self.translations.get(language, {}).get((treaty, article)) or self.entries.get((treaty, article))
 
     def for_treaties(self, treaties) -> list[GuideEntry]:
         """Entries of these treaties, in file order."""
         wanted = set(treaties)
         return [e for e in self.entries.values() if e.treaty in wanted]
 
-    def terms_in(self, text: str, treaty: str | None = None) -> dict[tuple[str, str], list[str]]:
-        """(treaty, article) -> the guide terms that occur in a text (whole words/phrases)."""
+    def terms_in(self, text: str, treaty: str | None = None, language: str = "en") -> dict[tuple[str, ...], list[str]]:
+        """(treaty, article) -> the guide terms that occur in a text (whole words/phrases): the English ones,
+        and those of ``language`` when the guide has that language."""
         low = text.lower()
-        out: dict[tuple[str, str], list[str]] = {}
-        for key, entry in self.entries.items():
-            if treaty is not None and entry.treaty != treaty:
-                continue
-            found = [t for t in entry.terms if t in low and _patterns(t).search(text)]
-            if found:
-                out[key] = found
+        out: dict[tuple[str, ...], list[str]] = {}
+        sources = [self.entries] + ([self.translations[language]] if language in self.translations else [])
+        for entries in sources:
+            for key, entry in entries.items():
+                if treaty is not None and entry.treaty != treaty:
+                    continue
+                found = [t for t in entry.terms if t in low and _patterns(t).search(text)]
+                if found:
+                    out.setdefault(key, []).extend(t for t in found if t not in out.get(key, []))
         return out
 
 
@@ -82,18 +102,21 @@ def _patterns(term: str) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def load_guide(folder: Path = GUIDE_DIR) -> Guide:
-    """Every `<treaty>.json` in the guide folder (cached)."""
-    entries: dict[tuple[str, str], GuideEntry] = {}
+    """Every `<treaty>.json` in the guide folder, and every `<language>/<treaty>.json` translation (cached)."""
+    entries: dict[tuple[str, ...], GuideEntry] = {}
+    translations: dict[str, dict[tuple[str, ...], GuideEntry]] = {}
     h = hashlib.sha256()
-    for path in sorted(Path(folder).glob("*.json")):
+    for path in sorted([*Path(folder).glob("*.json"), *Path(folder).glob("*/*.json")]):
         raw = path.read_bytes()
-        h.update(path.name.encode() + b"\0" + raw)
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + raw)
         data = json.loads(raw.decode("utf-8"))
+        language = data.get("language", "en")
+        into = entries if path.parent == Path(folder) else translations.setdefault(language, {})
         for row in data["entries"]:
             entry = GuideEntry(data["treaty"], str(row["article"]), row["summary"].strip(),
-                               tuple(t.strip() for t in row["terms"]))
-            entries[(entry.treaty, entry.article)] = entry
-    return Guide(entries, h.hexdigest())
+                               tuple(t.strip() for t in row["terms"]), language, row.get("paragraph"))
+            into[entry.key] = entry
+    return Guide(entries, h.hexdigest(), translations)
 
 
 class GuideField:
@@ -105,12 +128,12 @@ class GuideField:
 
     def __init__(self, guide: Guide, embedder, cache_dir: Path | None = None):
         self.guide = guide
-        self.keys = list(guide.entries)
+        self.entries = list(guide.entries.values()) + [e for t in guide.translations.values() for e in t.values()]
+        self.keys = [e.key for e in self.entries]
         self.vectors = self._vectors(embedder, cache_dir)
-        self._rows = {key: n for n, key in enumerate(self.keys)}
 
     def _vectors(self, embedder, cache_dir: Path | None) -> np.ndarray:
-        texts = [self.guide.entries[k].search_text() for k in self.keys]
+        texts = [e.search_text() for e in self.entries]
         key = hashlib.sha256((self.guide.digest + "\0" + embedder.model_id).encode()).hexdigest()[:16]
         path = cache_dir / f"guide-{key}.npy" if cache_dir else None
         cached = load_vectors(path, (len(texts), embedder.dimension))
@@ -120,11 +143,19 @@ class GuideField:
         save_vectors(path, vectors)
         return vectors
 
-    def scores(self, query: np.ndarray, treaties) -> dict[tuple[str, str], float]:
-        """(treaty, article) -> cosine of the question with that article's guide entry, for these treaties."""
+    def scores(self, query: np.ndarray, treaties, language: str = "en") -> dict[tuple[str, ...], float]:
+        """(treaty, article) -> cosine of the question with that article's guide entry, for these treaties: the
+        better of the English entry and the entry in the question's ``language``, when there is one."""
         wanted = set(treaties)
-        rows = [n for n, (t, _) in enumerate(self.keys) if t in wanted]
+        # The paragraphs' own entries exist in English only: a question in another language is compared with the
+        # entries it has in its own language too, the articles' and the parts'.
+        rows = [n for n, e in enumerate(self.entries) if e.treaty in wanted and e.language in ("en", language)
+                and (e.paragraph is None or language == "en")]
         if not rows:
             return {}
         sims = self.vectors[rows] @ query.reshape(-1)
-        return {self.keys[n]: float(s) for n, s in zip(rows, sims)}
+        out: dict[tuple[str, ...], float] = {}
+        for n, s in zip(rows, sims):
+            key = self.keys[n]
+            out[key] = max(out.get(key, -1.0), float(s))
+        return out

@@ -126,7 +126,8 @@ def check_gold(questions: list[Question], corpus: Corpus) -> list[str]:
     problems = []
     for q in questions:
         for g in q.gold:
-            treaty = corpus.get(g.treaty, q.language)
+            # A question in a language the treaty has no text in is searched in its English text.
+            treaty = corpus.get(g.treaty, q.language) or corpus.get(g.treaty, "en")
             article = treaty.article(g.article) if treaty else None
             if treaty is not None and g.article in PARTS:
                 numbers = {p.number for p in front_paragraphs(treaty, list(corpus.documents.values())) if p.part == g.article}

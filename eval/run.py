@@ -113,10 +113,19 @@ def evaluate(system: System, questions: list[Question], chapter_of: ChapterOf, k
         if front:
             result["slices"][f"front/{split}"] = summarize(front)
         front_ids = {r["id"] for r in front}
-        outsiders = [r for r in records if r.get("split") == split and r["id"] not in front_ids]
+        outsiders = [r for r in records if r.get("split") == split and r["id"] not in front_ids and r["language"] == "en"]
         if outsiders:
             result["slices"][f"outsiders/{split}"] = summarize(outsiders)
             result["slices"][f"outsiders/{primary}/{split}"] = summarize(
                 [r for r in outsiders if all(g["treaty"] == primary for g in r["gold"])])
+    # Questions asked in other languages (eval/questions/multilingual.jsonl): one slice per language and split.
+    asked = defaultdict(list)
+    for r in records:
+        if r.get("split") and r["language"] != "en":
+            asked[r["language"]].append(r)
+    for lang, rs in sorted(asked.items()):
+        result["slices"][f"lang/{lang}"] = summarize(rs)
+        for split in ("dev", "test"):
+            result["slices"][f"lang/{lang}/{split}"] = summarize([r for r in rs if r["split"] == split])
     result["per_question"] = records
     return result

@@ -16,9 +16,10 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from assistant.abstention import calibrate, languages
+from assistant.abstention import calibrate_all, regime
 from assistant.engine import Assistant
 from assistant.guide import GuideField
+from assistant.language import shared_terms
 from assistant.retriever import FusionSettings, HybridRetriever
 from assistant.text import tokens
 from index import store
@@ -81,28 +82,32 @@ class ProductSystem:
         self.glossary = glossary
 
     def search(self, question: Question, k: int) -> Ranking:
-        """Articles of the best chunks, a question that is a citation putting that article first."""
+        """Articles of the best chunks, a question that is a citation putting that article first. A question in a
+        language none of its treaties has a text in is asked as a user would: with English selected."""
         treaties = list(question.scope) if question.scope else None
+        language = question.language if any(lang == question.language for t, lang in self.qa.corpus.treaties
+                                              if treaties is None or t in treaties) else "en"
+        asked = question.language
         first: list[tuple[str, str]] = []
         units: list[Unit] = []
         lookup = False  # a question that is a citation is answered by lookup, never by abstaining
         if self.use_plan:
-            plan = self.qa.plan(question.question, treaties, question.language, glossary=self.glossary)
-            scope, query = plan.scope, plan.query
+            plan = self.qa.plan(question.question, treaties, language, glossary=self.glossary)
+            scope, query, asked = plan.scope, plan.query, plan.asked_in.code
             found = plan.lookup.citation if plan.lookup is not None and plan.lookup.found else None
             if found is not None and found.article:
                 first = [(found.treaty, found.article)]
                 units = [{(found.treaty, found.article, found.paragraph or found.point)}]
                 lookup = True
         else:
-            scope, query = self.qa.scope(treaties, question.language)[0], question.question
+            scope, query = self.qa.scope(treaties, language)[0], question.question
         if self.use_plan:
             hits, confidence = self.qa.search(plan, max(60, 6 * k), self.mode, self.retriever)
         else:
             hits, confidence = self.retriever.rank(query, scope, k=max(60, 6 * k), mode=self.mode)
         chunks = [self.retriever.chunks[h.row] for h in hits]
         articles = _distinct(first + [a for c in chunks for a in _chunk_articles(c)])
-        floor = None if self.threshold is None or self.mode == "bm25" else self.threshold(scope.language)
+        floor = None if self.threshold is None or self.mode == "bm25" else self.threshold(scope.language, asked)
         abstained = None if floor is None else (not lookup and confidence < floor)
         return Ranking(articles[:max(k, 10)], units + [_chunk_unit(c) for c in chunks], confidence, abstained, lookup, floor)
 
@@ -258,10 +263,10 @@ def _variant(qa: Assistant, corpus_dir: Path | None, cache: Path, name: str, par
 
 
 def _calibrated(retriever: HybridRetriever, qa: Assistant):
-    """Per-language floors for a variant index, from the same held-out questions as the product's."""
-    floors = {lang: calibrate(lambda q, lg: retriever.confidence(q, qa.default_scope(lg)), "eval", lang).threshold
-              for lang in languages() if any(lg == lang for _, lg in qa.corpus.treaties)}
-    return lambda language: floors.get(language, floors["en"])
+    """Per-regime floors for a variant retriever, from the same held-out questions as the product's."""
+    signal = lambda q, asked, lang: retriever.confidence(q, qa.default_scope(lang), shared_terms(q, asked, lang), asked)  # noqa: E731
+    floors = {key: c.threshold for key, c in calibrate_all(signal, "eval", {lg for _, lg in qa.corpus.treaties}).items()}
+    return lambda language, asked=None: floors.get(regime(asked or language, language), floors.get(language, floors["en"]))
 
 
 MAIN = ("hybrid", "dense", "bm25", "naive-dense", "article-dense")

@@ -72,7 +72,7 @@ def test_question_sets_are_complete_and_valid(corpus):
     own = [q for q in questions if q.split is None]  # the outsiders' sets are English by design
     assert 0.08 <= sum(q.language == "nl" for q in own) / len(own) <= 0.15
     assert sum(1 for q in questions if q.kind == "negative") >= 30
-    outsiders = [q for q in questions if q.split is not None]
+    outsiders = [q for q in questions if q.split is not None and q.language == "en"]
     assert len(outsiders) >= 250 and sum(1 for q in outsiders if q.gold[0].treaty == UN) >= 150
     assert sum(q.kind == "near-miss" for q in outsiders) >= 40 and {q.split for q in outsiders} == {"dev", "test"}
     assert all(q.extra.get("source") for q in outsiders)  # each names the public page it was written from
@@ -89,6 +89,10 @@ def test_question_sets_are_complete_and_valid(corpus):
         assert asked >= {c.number for c in treaty.chapters if any(a.chapter == c.number for a in treaty.articles)}, tid
     front = [q for q in questions if any(g.article in PARTS for g in q.gold)]  # preamble and adopting resolution
     assert len(front) >= 30 and {q.split for q in front} == {"dev", "test"} and all(q.extra.get("source") for q in front)
+    # Questions in other languages: at least 40 per UN language and 20 in German and Dutch, each with 15 off-topic ones.
+    asked = Counter((q.language, bool(q.gold)) for q in questions if q.split is not None and q.language != "en")
+    assert all(asked[(lang, True)] >= 40 for lang in ("ar", "zh", "fr", "ru", "es")), asked
+    assert all(asked[(lang, True)] >= 20 for lang in ("de", "nl")) and all(asked[(lang, False)] >= 15 for lang, _ in asked)
     held_out = set(calibration_questions("on_topic.jsonl")) | set(calibration_questions("off_topic.jsonl"))
     assert not held_out & {q.question for q in questions}  # the abstention floor is not fitted on eval questions
 

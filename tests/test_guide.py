@@ -24,8 +24,13 @@ def test_every_article_of_every_treaty_has_one_entry(files, corpus):
         assert data["treaty"] == tid and data["language"] == "en" and "Not treaty text" in data["_comment"]
         numbers = [e["article"] for e in data["entries"] if e["article"] not in PARTS]
         assert numbers == [a.number for a in corpus.get(tid, "en").articles] and len(numbers) == count
-    # The UN Convention's preamble and adopting resolution have entries of their own, after the articles.
-    assert [e["article"] for e in files["un-cybercrime-2024"]["entries"][-3:]] == ["preamble", "resolution-preamble", "resolution"]
+    # The UN Convention's preamble and adopting resolution have entries of their own, after the articles: one per part,
+    # then one per paragraph (UN numbering, as index/frontmatter.py gives it).
+    un = files["un-cybercrime-2024"]["entries"]
+    assert [e["article"] for e in un if e["article"] in PARTS and "paragraph" not in e] == ["preamble", "resolution-preamble", "resolution"]
+    paragraphs = [(e["article"], e["paragraph"]) for e in un if "paragraph" in e]
+    front = front_paragraphs(corpus.get("un-cybercrime-2024", "en"), list(corpus.documents.values()))
+    assert paragraphs == [(p.part, p.number) for p in front] and len(paragraphs) == 34
 
 
 def test_terms_are_lowercase_unique_and_summaries_short(files):
@@ -96,3 +101,34 @@ def test_answers_show_the_guide_labelled_as_editorial(qa):
     summaries = {e.summary for e in load_guide().entries.values()}
     assert not any(text in summaries for text, _ in answer.quotes)
     assert LABEL == "In brief — editorial summary, not treaty text"
+
+
+GENERIC = {"convention", "treaty", "state", "article", "country", "convención", "tratado", "estado", "artículo", "país",
+           "übereinkommen", "vertrag", "staat", "artikel", "verdrag", "land", "конвенция", "договор", "государство",
+           "статья", "страна", "公约", "条约", "国家", "条款", "اتفاقية", "معاهدة", "دولة", "مادة"}
+
+
+def test_translations_cover_every_entry_with_their_own_terms():
+    """The guide in other languages: the same entries as the English one, labelled editorial, terms of their own."""
+    english = json.loads((GUIDE_DIR / "un-cybercrime-2024.json").read_text(encoding="utf-8"))
+    folders = sorted(p for p in GUIDE_DIR.iterdir() if p.is_dir())
+    assert [p.name for p in folders] == ["ar", "de", "es", "fr", "nl", "ru", "zh"]
+    for folder in folders:
+        data = json.loads((folder / "un-cybercrime-2024.json").read_text(encoding="utf-8"))
+        assert data["language"] == folder.name and data["treaty"] == "un-cybercrime-2024"
+        assert "Not treaty text" in data["_comment"]
+        assert [e["article"] for e in data["entries"]] == [e["article"] for e in english["entries"] if "paragraph" not in e]
+        for e in data["entries"]:
+            assert 8 <= len(e["terms"]) <= 15 and len(set(e["terms"])) == len(e["terms"]), (folder.name, e["article"])
+            assert all(t == t.lower() and t.strip() == t and t not in GENERIC for t in e["terms"]), (folder.name, e["article"])
+            assert e["summary"].strip() and e["summary"] != english["entries"][0]["summary"]
+
+
+def test_terms_of_the_question_language_are_found():
+    guide = load_guide()
+    assert ("un-cybercrime-2024", "37") in guide.terms_in("一个国家可以拒绝引渡本国国民吗？", "un-cybercrime-2024", "zh")
+    assert ("un-cybercrime-2024", "7") in guide.terms_in("Le piratage est-il un crime ?", "un-cybercrime-2024", "fr")
+    assert guide.terms_in("Le piratage est-il un crime ?", "un-cybercrime-2024", "en") == {}  # French terms only for French
+    entry = guide.entry("un-cybercrime-2024", "37", "fr")
+    assert entry.language == "fr" and entry.summary != guide.entry("un-cybercrime-2024", "37").summary
+    assert guide.entry("coe-budapest-2001", "2", "fr").language == "en"  # no French guide to Budapest: the English one

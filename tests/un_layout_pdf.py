@@ -12,6 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from index.model import Provision, Treaty
+from index.un_pdf import Headings
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LEFT, RIGHT, TOP, BOTTOM = 72.0, 540.0, 100.0, 700.0
@@ -157,13 +158,14 @@ def _provision(w: UnLayoutWriter, node: Provision, top_level: bool) -> None:
 
 
 def write_un_layout_pdf(treaty: Treaty, resolution: list[str], path: Path, *, symbol: str, job: str,
-                        footnote: str) -> UnLayoutWriter:
-    """Typeset `resolution` paragraphs, then the treaty as its annex, then save to `path`."""
+                        footnote: str, headings: Headings = Headings()) -> UnLayoutWriter:
+    """Typeset `resolution` paragraphs, then the treaty as its annex, then save to `path`. ``headings``: the
+    heading words of another language version's layout; the text stays the one given (test data, not a translation)."""
     w = UnLayoutWriter(symbol, treaty.title, job)
     for para in resolution:
         w.paragraph(para, indent=True)
-    w.heading(["Annex", treaty.title])
-    w.heading(["Preamble"])
+    w.heading([headings.annex, treaty.title])
+    w.heading([headings.preamble])
     for para in treaty.preamble:
         w.paragraph(para, indent=True, keep=False)
     chapters = {c.number: c for c in treaty.chapters}
@@ -171,13 +173,21 @@ def write_un_layout_pdf(treaty: Treaty, resolution: list[str], path: Path, *, sy
     for article in treaty.articles:
         if article.chapter != current and article.chapter in chapters:
             current = article.chapter
-            w.heading([f"Chapter {current}", chapters[current].name])
-        w.heading([f"Article {article.number}", article.title])
+            w.heading([f"{headings.chapter} {current}", chapters[current].name])
+        w.heading([f"{headings.article} {article.number}", article.title])
         for node in article.provisions:
             _provision(w, node, True)
     for n, clause in enumerate(treaty.final_clause):
         w.bottom = BOTTOM - 80  # leave room for the footnote on this page
+        if n == 0 and clause.upper().startswith(Headings().testimonium):
+            clause = headings.testimonium + clause[len(Headings().testimonium):]
         w.paragraph(clause, indent=True, footnote_after=(n == 0))
     w.footnote(footnote)
+    if treaty.notes:  # the second annex: interpretative notes, each a heading naming articles, then numbered paragraphs
+        w.heading([headings.annex, "Interpretative notes"])
+        for note in treaty.notes:
+            w.heading([note.heading])
+            for para in note.paragraphs:
+                w.paragraph(para, indent=True)
     w.save(path)
     return w
