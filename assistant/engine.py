@@ -22,6 +22,7 @@ from index.model import Citation
 from index.pinpoint import article_citation, label, node_id, note_citation, part_citation
 
 from . import answer as extract
+from . import comparison
 from .abstention import Calibration, cached_calibration
 from .blocks import BlockVectors
 from .conversation import Turn, follow_up_focus, follow_up_query, named_treaties, without_treaty_names
@@ -115,6 +116,7 @@ class Answer:
     not_addressed: bool = False  # the texts do not appear to address the question's key concept
     unmatched: list[str] = field(default_factory=list)  # the key words found nowhere in the searched texts
     offences: list[Offence] = field(default_factory=list)  # a "is X a crime?" question's offence catalogue
+    comparison: dict | None = None  # a comparison question's compare link: {from, with, link, label}
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape (see README)."""
@@ -135,6 +137,7 @@ class Answer:
             "not_found_terms": self.not_found_terms,
             "not_addressed": self.not_addressed,
             "offences": [o.to_dict() for o in self.offences],
+            "comparison": self.comparison,
         }
 
 
@@ -320,6 +323,9 @@ class Assistant:
         query, scope, notices, turn = plan.query, plan.scope, plan.notices, plan.turn
         if plan.lookup is not None:
             return self._lookup_answer(question, plan.lookup, scope, notices, turn)
+        compared = comparison.chat_answer(self, plan)  # "How does the UN convention differ from Budapest on …?"
+        if compared is not None:
+            return compared
         vector = self.embedder.encode_queries([plan.query])
         hits, confidence = self.search(plan, max(k, ANSWER_PASSAGES), query=vector)
         passages = [self._passage(rank, hit) for rank, hit in enumerate(hits[:k], start=1)]
