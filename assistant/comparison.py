@@ -232,6 +232,23 @@ def topic(question: str) -> str:
     return " ".join(_FILLER.sub(" ", text).replace("?", " ").split())
 
 
+TITLE_MATCH = 0.6  # Dice overlap of a subject's words with an article title that makes that article the one asked about
+
+
+def _by_title(qa, treaty: str, language: str, articles: list[str], subject: str) -> list[str]:
+    """Ranked articles, the one whose title the subject names (if any) first: "real-time collection of traffic data"
+    is Article 29's title, though the mutual-assistance article on it may rank higher in search."""
+    words = set(tokens(subject, language))
+    text = qa.corpus.get(treaty, language)
+
+    def overlap(number: str) -> float:
+        title = set(tokens(text.article(number).title, language))
+        return 2 * len(words & title) / (len(words) + len(title)) if words and title else 0.0
+
+    named = sorted((a for a in articles if overlap(a) >= TITLE_MATCH), key=lambda a: -overlap(a))
+    return named[:1] + [a for a in articles if a not in named[:1]]
+
+
 def best_pair(qa, treaties: tuple[str, str], subject: str, language: str) -> tuple[str, str | None] | None:
     """(article of the first treaty, counterpart in the second or None) that the subject is about: the first
     treaty's best-ranked article that the concordance links to one of the second treaty's well-ranked articles,
@@ -243,12 +260,13 @@ def best_pair(qa, treaties: tuple[str, str], subject: str, language: str) -> tup
     for tid in (a, b):
         lang = _language(qa.corpus, tid, language)
         hits, _ = qa.retriever.rank(subject, Scope((tid,), lang), k=10)
-        ranked[tid] = list(dict.fromkeys(qa.retriever.chunks[h.row].article for h in hits
-                                         if qa.retriever.chunks[h.row].kind == "article"))[:5]
+        found = list(dict.fromkeys(qa.retriever.chunks[h.row].article for h in hits
+                                   if qa.retriever.chunks[h.row].kind == "article"))[:5]
+        ranked[tid] = _by_title(qa, tid, lang, found, subject)
     if not ranked[a]:
         return None
     book = Concordances.load()
-    for rank_a, x in enumerate(ranked[a][:3]):
+    for x in ranked[a][:3]:
         linked = [m.article for m in book.matches(a, x, b)]
         both = [y for y in ranked[b] if y in linked]
         if both:
