@@ -173,15 +173,18 @@ _KINDS = [
 
 
 def article_kinds(treaty: Treaty, number: str) -> frozenset[str]:
-    """Kinds of provision of an article, from the headings of its chapter, section and title."""
+    """Kinds of provision of an article, from the headings of its chapter and section."""
     article = treaty.article(number)
-    headings = [d.name for d in treaty.divisions
-                if (d.kind == "chapter" and d.number == article.chapter)
-                or (d.kind == "section" and d.number == article.section and d.parent == article.chapter)]
-    # A section narrows its chapter ("Measures at the national level" → "Procedural law").
-    text = (headings[-1] if len(headings) > 1 else " ".join(headings)).lower()
-    found = frozenset(kind for kind, pattern in _KINDS if re.search(pattern, text))
-    return found or frozenset({"other"})
+    chapter = " ".join(d.name for d in treaty.divisions if d.kind == "chapter" and d.number == article.chapter)
+    section = " ".join(d.name for d in treaty.divisions
+                       if d.kind == "section" and d.number == article.section and d.parent == article.chapter)
+
+    def kinds(heading: str) -> frozenset[str]:
+        return frozenset(kind for kind, pattern in _KINDS if re.search(pattern, heading.lower()))
+
+    # A section narrows its chapter ("Measures at the national level" → "Procedural law") when its heading
+    # names a kind; "General principles" under "International co-operation" does not.
+    return kinds(section) or kinds(chapter) or frozenset({"other"})
 
 
 @dataclass(frozen=True)
