@@ -154,12 +154,14 @@ def _concordance(args) -> int:
     result = ce.evaluate(rows, sigs, method)
     if args.split:
         result["splits"] = {args.split: result["splits"][args.split]}
+        result["shipped"] = {args.split: result["shipped"][args.split]}
     if args.report:
         args.report.mkdir(parents=True, exist_ok=True)
         (args.report / "concordance.md").write_text(ce.report_md(result), encoding="utf-8")
-        brief = {k: v for k, v in result.items() if k != "splits"}
-        brief["splits"] = {s: {p: {k: v for k, v in r.items() if k != "rows"} for p, r in pairs.items()}
-                           for s, pairs in result["splits"].items()}
+        brief = {k: v for k, v in result.items() if k not in ("splits", "shipped")}
+        for part in ("splits", "shipped"):
+            brief[part] = {s: {p: {k: v for k, v in r.items() if k != "rows"} for p, r in pairs.items()}
+                           for s, pairs in result[part].items()}
         (args.report / "concordance.json").write_text(json.dumps(brief, indent=1) + "\n", encoding="utf-8")
         _say(f"report written to {args.report / 'concordance.md'}")
     if args.json:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.concordance import Method, Signals, signals, top1
+from assistant.concordance import Concordances, Method, Signals, signals, top1
 
 GOLD = Path(__file__).resolve().parent / "concordance" / "gold.jsonl"
 SPLITS = ("dev", "test")
@@ -68,9 +68,21 @@ def _ratio(n: int, d: int) -> float | None:
     return round(n / d, 4) if d else None
 
 
-def score(rows: list[dict], sigs: dict[tuple[str, str], Signals], method: Method) -> dict:
-    """Top-1 accuracy and no-counterpart precision/recall of the computed alignment over these rows, with each row's outcome."""
-    predicted = {pair: top1(sig, method) for pair, sig in sigs.items()}
+def shipped_top1(rows: list[dict]) -> dict[tuple[str, str], dict[str, str | None]]:
+    """Each gold row's best counterpart in the concordance as shipped (reviewed entries decide their articles)."""
+    book = Concordances.load()
+    out: dict[tuple[str, str], dict[str, str | None]] = {}
+    for r in rows:
+        matches = book.matches(r["from"]["treaty"], r["from"]["article"], r["with"])
+        out.setdefault((r["from"]["treaty"], r["with"]), {})[r["from"]["article"]] = matches[0].article if matches else None
+    return out
+
+
+def score(rows: list[dict], sigs: dict[tuple[str, str], Signals], method: Method,
+          predicted: dict[tuple[str, str], dict[str, str | None]] | None = None) -> dict:
+    """Top-1 accuracy and no-counterpart precision/recall of the computed alignment (or of `predicted`) over these
+    rows, with each row's outcome."""
+    predicted = predicted or {pair: top1(sig, method) for pair, sig in sigs.items()}
     per_row, correct, said_none, right_none, gold_none = [], 0, 0, 0, 0
     for r in rows:
         guess = predicted[(r["from"]["treaty"], r["with"])][r["from"]["article"]]
@@ -89,13 +101,15 @@ def score(rows: list[dict], sigs: dict[tuple[str, str], Signals], method: Method
 
 def evaluate(rows: list[dict], sigs: dict[tuple[str, str], Signals], method: Method = Method()) -> dict:
     """Scores per split and per pair of treaties (and all pairs together)."""
-    out = {"method": asdict(method), "splits": {}}
+    out = {"method": asdict(method), "splits": {}, "shipped": {}}
+    shipped = shipped_top1(rows)
     for split in SPLITS:
         mine = [r for r in rows if r["split"] == split]
-        pairs = {"all": score(mine, sigs, method)}
-        for with_treaty in sorted({r["with"] for r in mine}):
-            pairs[with_treaty] = score([r for r in mine if r["with"] == with_treaty], sigs, method)
-        out["splits"][split] = pairs
+        for key, predicted in (("splits", None), ("shipped", shipped)):
+            pairs = {"all": score(mine, sigs, method, predicted)}
+            for with_treaty in sorted({r["with"] for r in mine}):
+                pairs[with_treaty] = score([r for r in mine if r["with"] == with_treaty], sigs, method, predicted)
+            out[key][split] = pairs
     return out
 
 
@@ -154,7 +168,19 @@ def report_md(result: dict, tuned: dict | None = None) -> str:
             nc = s["no_counterpart"]
             lines.append(f"| {split} | {pair} | {s['n']} | {_f(s['top1'])} | {_f(nc['precision'])} | {_f(nc['recall'])} | "
                          f"{nc['predicted']} / {nc['gold']} |")
-    lines += ["", "Misses on **test** (article → predicted; gold):", ""]
+    lines += ["", "## The concordance as shipped", "",
+              "The same gold against what the app and `compare` show: computed links, except where a person reviewed "
+              "an article against both texts (reviewed links and no-counterpart entries decide their article). The "
+              "review was done from the texts, independently of the gold writer, but after the settings were tuned on "
+              "dev, during which the tuner's output showed the gold of ten dev rows; so these rows are not a blind "
+              "measure of the review.", "",
+              "| split | pair | n | top-1 accuracy | no-counterpart precision | no-counterpart recall |",
+              "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for split, pairs in result.get("shipped", {}).items():
+        for pair, s in pairs.items():
+            nc = s["no_counterpart"]
+            lines.append(f"| {split} | {pair} | {s['n']} | {_f(s['top1'])} | {_f(nc['precision'])} | {_f(nc['recall'])} |")
+    lines += ["", "Misses of the computed alignment on **test** (article → predicted; gold):", ""]
     for pair, s in result["splits"].get("test", {}).items():
         if pair == "all":
             continue
