@@ -277,7 +277,7 @@ def best_pair(qa, treaties: tuple[str, str], subject: str, language: str) -> tup
 
 
 def _row_score(row: AlignedRow, words: set[str], language: str) -> float:
-    text = " ".join(c.text for c in (row.source, row.target) if c is not None)
+    text = f"{row.source_text} {row.target_text}"
     return len(words & set(tokens(text, language)))
 
 
@@ -312,15 +312,18 @@ def chat_answer(qa, plan):
         paired = [r for r in m.rows if r.source is not None and r.target is not None]
         chosen = sorted(sorted(paired, key=lambda r: -_row_score(r, words, lang))[:QUOTED_ROWS], key=m.rows.index)
         if not chosen:  # nothing pairs at paragraph level: the opening block of each
-            chosen = [AlignedRow(next((r.source for r in m.rows if r.source), None),
-                                 next((r.target for r in m.rows if r.target), None), 0.0)]
+            first_a = next((r for r in m.rows if r.source), None)
+            first_b = next((r for r in m.rows if r.target), None)
+            chosen = [AlignedRow(first_a.source if first_a else None, first_b.target if first_b else None, 0.0, [],
+                                 first_a.source_text if first_a else "", first_b.target_text if first_b else "")]
         lines.append("")
         lines.append(f"{m.citation.label} ({m.heading}) — correspondence {m.status}, similarity {m.score:.2f}:")
         for r in chosen:
-            for c in (r.source, r.target):
-                if c is not None:
-                    lines.append(f"{c.text} [{c.label}]")
-                    quotes.append((c.text, c))
+            # The printed block (a paragraph's own line, or a point), verbatim, with its own pinpoint.
+            for c, text in ((r.source, r.source_text), (r.target, r.target_text)):
+                if c is not None and text:
+                    lines.append(f"{text} [{c.label}]")
+                    quotes.append((text, c))
                     citations.append(c)
         if m.note:
             lines.append(f"{EDITORIAL}: {m.note}")

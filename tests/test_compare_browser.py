@@ -48,7 +48,7 @@ def test_compare_with_opens_the_counterpart_side_by_side(app_url, tmp_path):
         expect(row.locator("td").first.locator(".pin")).to_have_text("Art. 29(1)")
         expect(row.locator("td").nth(1).locator(".pin")).to_have_text("Art. 20(1)")
         expect(row.locator("td").first.locator("del")).to_contain_text("State")
-        changed = view.locator("ins.chg").first
+        changed = view.locator("td ins.chg").first
         expect(changed).to_be_visible()
         assert changed.get_attribute("title") == "changed wording"
         style = changed.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor, "

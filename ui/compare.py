@@ -56,6 +56,14 @@ def menu_html(article_id: str, options: list[tuple[str, str]]) -> str:
     return f'<nav class="compare-with" aria-label="Compare with another treaty">Compare with… {links}</nav>'
 
 
+def _mark(tag: str, text: str, title: str, words: str, cls: str = "") -> str:
+    """One marked run; the space after it stays outside the mark."""
+    core = text.rstrip()
+    attr = f' class="{cls}"' if cls else ""
+    return (f'<{tag}{attr} title="{title}"><span class="sr">{words} </span>{escape(core)}</{tag}>'
+            f'{escape(text[len(core):])}')
+
+
 def _side(ops: list[Op], side: str, fallback: str) -> str:
     """One cell's text: equal words plain, this side's differing words marked."""
     if not ops:
@@ -65,13 +73,12 @@ def _side(ops: list[Op], side: str, fallback: str) -> str:
         if op.op == "equal":
             out.append(escape(op.a))
         elif side == "a" and op.op == "removed":
-            out.append(f'<del title="only in this text"><span class="sr">[only here:] </span>{escape(op.a)}</del>')
+            out.append(_mark("del", op.a, "only in this text", "[only here:]"))
         elif side == "b" and op.op == "added":
-            out.append(f'<ins title="only in this text"><span class="sr">[only here:] </span>{escape(op.b)}</ins>')
+            out.append(_mark("ins", op.b, "only in this text", "[only here:]"))
         elif op.op == "changed":
-            text = op.a if side == "a" else op.b
-            tag = "del" if side == "a" else "ins"
-            out.append(f'<{tag} class="chg" title="changed wording"><span class="sr">[changed:] </span>{escape(text)}</{tag}>')
+            out.append(_mark("del" if side == "a" else "ins", op.a if side == "a" else op.b, "changed wording",
+                             "[changed:]", "chg"))
     return "".join(out)
 
 
@@ -110,8 +117,7 @@ def compare_html(result: Comparison, titles: dict[str, str]) -> str:
     with_title = titles.get(result.with_treaty, result.with_treaty) + (
         "" if result.with_language == "en" else f" ({result.with_language.upper()})")
     html = [f'<div class="compare" data-from="{escape(src.id)}" data-with="{escape(result.with_treaty)}">',
-            f'<h3 class="compare-heading">{escape(src.label)} — {escape(result.heading)} '
-            f'compared with the {escape(with_title)}</h3>',
+            f'<h3 class="compare-heading">{escape(src.label)} compared with the {escape(with_title)}</h3>',
             f'<div class="cmp-message">{escape(result.message)}</div>']
     if result.matches and result.diffed:
         html.append('<div class="cmp-legend" role="note"><b>Legend:</b> '
