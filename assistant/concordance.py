@@ -305,10 +305,14 @@ def best_columns(score: np.ndarray, method: Method) -> list[int | None]:
 
 def _side_links(score: np.ndarray, method: Method) -> list[tuple[int, int]]:
     """(row, col) of each row's best column (see best_columns), plus columns within the margin of it."""
+    back = score.argmax(axis=0)
     out = []
     for i, j in enumerate(best_columns(score, method)):
-        if j is not None:
-            out += [(i, int(k)) for k in np.flatnonzero(score[i] >= score[i, j] - method.margin)]
+        if j is None:
+            continue
+        # A further counterpart must be as convincing on its own: it prefers this article, or clears floor_alone.
+        near = [int(k) for k in np.flatnonzero(score[i] >= score[i, j] - method.margin)]
+        out += [(i, k) for k in near if k == j or int(back[k]) == i or score[i, k] >= method.floor_alone]
     return out
 
 
