@@ -31,6 +31,7 @@ test: install
 eval: install
 	$(PY) -m eval --ablations --report docs/eval
 	$(PY) -m eval --answers --report docs/eval
+	$(PY) -m eval --concordance --report docs/eval
 
 # Speed and memory on this machine, table in docs/benchmarks.md.
 bench: install

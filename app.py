@@ -22,6 +22,7 @@ from pathlib import Path
 import gradio as gr
 from starlette.middleware import Middleware
 
+from assistant.comparison import COMPARE_PREFIX, compare, compare_id
 from assistant.conversation import Turn
 from assistant.engine import Assistant
 from assistant.errors import UserError
@@ -32,6 +33,7 @@ from server import api_types, health
 from server.errors import ApiError
 from server.guard import Guard, RateLimiter
 from server.starting import StartingServer
+from ui import compare as compare_ui
 from ui import render
 
 log = logging.getLogger("treaty_qa.app")
@@ -128,7 +130,14 @@ class TreatyApp:
     def open(self, node_id: str):
         """The article viewer opened at a node, and the Article tab selected."""
         try:
-            html = render.article_html(open_view(self.qa.corpus, self.qa.catalog, node_id))
+            if node_id.startswith(COMPARE_PREFIX):  # "Compare with…" links open the compare view here
+                html = compare_ui.compare_html(compare_id(self.qa.corpus, node_id), self.titles)
+            else:
+                view = open_view(self.qa.corpus, self.qa.catalog, node_id)
+                html = render.article_html(view)
+                if "/art-" in view.article.id:
+                    options = [(t, self.titles[t]) for t in self.treaties if t != view.treaty]
+                    html = compare_ui.menu_html(view.article.id, options) + html
         except UserError as exc:
             html = render.message_html(f"{exc}.")
         return html, gr.Tabs(selected="article")
@@ -172,6 +181,14 @@ class TreatyApp:
         try:
             args = api_types.parse(api_types.LookupArgs, {"reference": reference})
             return self.qa.cite(args.reference).to_dict()
+        except (ApiError, UserError) as exc:
+            raise _api_error(exc) from None
+
+    def api_compare(self, reference: str, with_treaty: str) -> dict:
+        """An article beside its counterpart(s) in another treaty: the JSON of `python -m assistant compare --json`."""
+        try:
+            args = api_types.parse(api_types.CompareArgs, {"reference": reference, "with_treaty": with_treaty})
+            return compare(self.qa.corpus, args.reference, args.with_treaty).to_dict()
         except (ApiError, UserError) as exc:
             raise _api_error(exc) from None
 
@@ -232,6 +249,7 @@ class TreatyApp:
             # the queue: an answer takes milliseconds, and plain HTTP clients can then POST to /gradio_api/run/….
             gr.api(self.api_ask, api_name="ask", queue=False)
             gr.api(self.api_lookup, api_name="lookup", queue=False)
+            gr.api(self.api_compare, api_name="compare", queue=False)
             turns, previous = gr.State([]), gr.State(None)
             chat_out = [conversation, turns, previous, question]
             private = {"api_visibility": "private"}
@@ -279,7 +297,7 @@ def serve(qa: Assistant, host: str, port: int, share: bool = False, concurrency:
     limiter = RateLimiter(config.rate_limit() if rate is None else rate, config.rate_burst() if burst is None else burst)
     guard = Middleware(Guard, allowed_hosts=allowed_hosts(host), limiter=limiter, health=lambda: health.ready(qa, started))
     page.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
-                css=CSS, theme=theme(), footer_links=["api"], show_error=False, app_kwargs={"middleware": [guard]})
+                css=CSS + compare_ui.CSS, theme=theme(), footer_links=["api"], show_error=False, app_kwargs={"middleware": [guard]})
     return page
 
 

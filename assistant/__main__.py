@@ -1,4 +1,5 @@
-"""Command line: ``python -m assistant ask "QUESTION" [...]`` and ``python -m assistant cite "REFERENCE"``.
+"""Command line: ``python -m assistant ask "QUESTION" [...]``, ``python -m assistant cite "REFERENCE"`` and
+``python -m assistant compare "REFERENCE" --with TREATY_ID``.
 
 Exit codes: 0 success (including "no such provision" and abstentions), 2 a user error
 (one line on stderr: empty or oversized question, text that is not a citation, unknown
@@ -79,6 +80,37 @@ def _cite(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from index import store
+
+    from .comparison import compare
+    from .concordance import EDITORIAL
+
+    # A comparison needs the parsed texts and the concordance data only, not the embedding model.
+    corpus = store.ensure(args.corpus_dir, args.data_dir, args.model, progress=_progress).corpus
+    result = compare(corpus, args.reference, args.with_treaty)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result.source.label} — {result.heading}\n{result.message}")
+    for m in result.matches:
+        print(f"\n== {m.citation.label} — {m.heading} ({m.status}, similarity {m.score:.2f})")
+        if m.note:
+            print(f"{EDITORIAL}: {m.note}")
+        for row in m.rows:
+            left = row.source.label if row.source else "(nothing)"
+            right = row.target.label if row.target else "(nothing)"
+            print(f"- {left}  <->  {right}")
+            for op in row.diff:
+                if op.op == "removed":
+                    print(f"    only in {left}: {op.a.strip()}")
+                elif op.op == "added":
+                    print(f"    only in {right}: {op.b.strip()}")
+                elif op.op == "changed":
+                    print(f"    changed: {op.a.strip()!r} -> {op.b.strip()!r}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (all flags documented in --help)."""
     parser = argparse.ArgumentParser(prog="python -m assistant", description="Answers and citation lookup over the treaties.")
@@ -99,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reference")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=_cite)
+    p = sub.add_parser("compare", help="an article beside its counterpart(s) in another treaty, with word differences")
+    p.add_argument("reference", help="an article, as `cite` takes it, e.g. 'UN Convention against Cybercrime Art. 29'")
+    p.add_argument("--with", dest="with_treaty", required=True, metavar="TREATY_ID",
+                   help="the treaty to compare with, e.g. coe-budapest-2001")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=_compare)
     return parser
 
 

@@ -22,6 +22,7 @@ from index.model import Citation
 from index.pinpoint import article_citation, label, node_id, note_citation, part_citation
 
 from . import answer as extract
+from . import comparison
 from .abstention import Calibration, cached_calibration, regime
 from .blocks import BlockVectors
 from .conversation import Turn, follow_up_focus, follow_up_query, named_treaties, without_treaty_names
@@ -118,6 +119,7 @@ class Answer:
     unmatched: list[str] = field(default_factory=list)  # the key words found nowhere in the searched texts
     offences: list[Offence] = field(default_factory=list)  # a "is X a crime?" question's offence catalogue
     question_language: QuestionLanguage | None = None  # the language the question was read as
+    comparison: dict | None = None  # a comparison question's compare link: {from, with, link, label}
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape (see README)."""
@@ -139,6 +141,7 @@ class Answer:
             "not_addressed": self.not_addressed,
             "offences": [o.to_dict() for o in self.offences],
             "question_language": self.question_language.to_dict() if self.question_language else None,
+            "comparison": self.comparison,
         }
 
 
@@ -342,6 +345,11 @@ class Assistant:
         query, scope, notices, turn = plan.query, plan.scope, plan.notices, plan.turn
         if plan.lookup is not None:
             return replace(self._lookup_answer(question, plan.lookup, scope, notices, turn), question_language=plan.asked_in)
+        compared = comparison.chat_answer(self, plan)  # "How does the UN convention differ from Budapest on …?"
+        if compared is not None:
+            return Answer(question, compared.text, False, compared.citations, [], "comparison", scope, notices=notices,
+                          query=compared.subject, turn=turn, quotes=compared.quotes, comparison=compared.link,
+                          question_language=plan.asked_in)
         vector = self.embedder.encode_queries([plan.query])
         hits, confidence = self.search(plan, max(k, ANSWER_PASSAGES), query=vector)
         passages = [self._passage(rank, hit) for rank, hit in enumerate(hits[:k], start=1)]

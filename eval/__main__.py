@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only the questions of this split of the split sets (outsiders'); settings are chosen on dev only")
     p.add_argument("--answers", action="store_true",
                    help="run the answer eval (eval/answers: must-quote lines, not addressed, off-topic, follow-ups) instead")
+    p.add_argument("--concordance", action="store_true",
+                   help="run the concordance eval (eval/concordance/gold.jsonl: top-1 accuracy, no-counterpart precision) instead")
+    p.add_argument("--tune", action="store_true", help="with --concordance: also search the method's settings on dev")
     p.add_argument("--ablations", action="store_true", help="also run the ablations of the product's choices")
     p.add_argument("--k", type=int, default=10, help="length of each ranked article list (default 10)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -67,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.answers:
         return _answers(args)
+    if args.concordance:
+        return _concordance(args)
     names = list(dict.fromkeys(args.system or (MAIN + EXTRA)))
     if args.ablations:
         names += [n for n in ABLATIONS if n not in names]
@@ -123,6 +128,50 @@ def _answers(args) -> int:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:
         print(_answer_table(results))
+    return 0
+
+
+def _concordance(args) -> int:
+    """The concordance eval on both splits: a table, and concordance.md/concordance.json with --report."""
+    from index import store
+
+    from . import concordance as ce
+
+    try:
+        rows = ce.load_gold()
+        loaded = store.ensure(args.corpus_dir, args.data_dir, progress=lambda msg, frac: _say(f"[{frac:4.0%}] {msg}"))
+        problems = ce.check_gold(rows, loaded.corpus)
+        if problems:
+            raise QuestionFileError(f"{len(problems)} gold label problem(s), first: {problems[0]}")
+        sigs = ce.gold_signals(loaded, rows)
+    except (QuestionFileError, ValueError, IndexProblem, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    method = ce.Method()
+    if args.tune:
+        method, dev = ce.tune(rows, sigs)
+        _say(f"best on dev: {method} -> {dev}")
+    result = ce.evaluate(rows, sigs, method)
+    if args.split:
+        result["splits"] = {args.split: result["splits"][args.split]}
+        result["shipped"] = {args.split: result["shipped"][args.split]}
+    if args.report:
+        args.report.mkdir(parents=True, exist_ok=True)
+        (args.report / "concordance.md").write_text(ce.report_md(result), encoding="utf-8")
+        brief = {k: v for k, v in result.items() if k not in ("splits", "shipped")}
+        for part in ("splits", "shipped"):
+            brief[part] = {s: {p: {k: v for k, v in r.items() if k != "rows"} for p, r in pairs.items()}
+                           for s, pairs in result[part].items()}
+        (args.report / "concordance.json").write_text(json.dumps(brief, indent=1) + "\n", encoding="utf-8")
+        _say(f"report written to {args.report / 'concordance.md'}")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(f"{'split':<6}{'pair':<22}{'n':>4}{'top-1':>8}{'NC P':>8}{'NC R':>8}")
+        for split, pairs in result["splits"].items():
+            for pair, s in pairs.items():
+                nc = s["no_counterpart"]
+                print(f"{split:<6}{pair:<22}{s['n']:>4}{_f(s['top1']):>8}{_f(nc['precision']):>8}{_f(nc['recall']):>8}")
     return 0
 
 

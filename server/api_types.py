@@ -29,6 +29,14 @@ class LookupArgs(BaseModel):
     reference: str
 
 
+class CompareArgs(BaseModel):
+    """`/compare`: reference (an article), with_treaty (a treaty id)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    reference: str
+    with_treaty: str
+
+
 # What each parameter must be, in words a caller can act on.
 EXPECTED = {
     "question": "a string (your question)",
@@ -37,6 +45,7 @@ EXPECTED = {
     "k": f"a whole number from 1 to {MAX_K}",
     "chapter": "a chapter number as a string such as \"IV\", or null",
     "reference": "a string (a citation such as \"Art. 41(3)(e)\")",
+    "with_treaty": "a treaty id string such as \"coe-budapest-2001\"",
 }
 
 

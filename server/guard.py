@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Callable
 
-from .api_types import AskArgs, LookupArgs, defaults, parameters, required
+from .api_types import AskArgs, CompareArgs, LookupArgs, defaults, parameters, required
 from .errors import INTERNAL_MESSAGE, STATUS, ApiError, error_body
 
 # Gradio's page runs inline scripts and styles and compiles components' js_on_load code at run time,
@@ -28,8 +28,8 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 MAX_API_BODY = 256 * 1024  # a 2,000-character question is at most ~12 KB of JSON, even fully \u-escaped
-API = {"ask": AskArgs, "lookup": LookupArgs}
-_API_PATH = re.compile(r"^/gradio_api/(run|api|call|call/v2)/(ask|lookup)$")
+API = {"ask": AskArgs, "lookup": LookupArgs, "compare": CompareArgs}
+_API_PATH = re.compile(r"^/gradio_api/(run|api|call|call/v2)/(ask|lookup|compare)$")
 _STATIC = re.compile(r"/(assets|static)/|\.(js|mjs|css|map|woff2?|ttf|svg|png|ico|jpg|webp)$")
 
 

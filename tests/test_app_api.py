@@ -39,9 +39,9 @@ def _without_scores(data: dict) -> dict:
     return data
 
 
-def test_endpoints_are_ask_and_lookup(client):
+def test_endpoints_are_ask_lookup_and_compare(client):
     named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert set(named) == {"/ask", "/lookup"}
+    assert set(named) == {"/ask", "/lookup", "/compare"}
     params = [p["parameter_name"] for p in named["/ask"]["parameters"]]
     assert params == ["question", "treaties", "language", "k", "chapter"]
 
@@ -65,7 +65,15 @@ def test_lookup_returns_the_cli_json(client, index_data_dir, corpus_dir):
     assert found["found"] and found["citation"]["text"] == "(e) The provision of electronic data to avert an emergency."
 
 
+def test_compare_returns_the_cli_json(client, index_data_dir, corpus_dir):
+    api = client.predict("UN Convention against Cybercrime Art. 29", "coe-budapest-2001", api_name="/compare")
+    assert api == _cli(index_data_dir, corpus_dir, "compare", "UN Convention against Cybercrime Art. 29",
+                       "--with", "coe-budapest-2001")
+    assert api["matches"][0]["citation"]["label"] == "Budapest Convention, Art. 20"
+
+
 @pytest.mark.parametrize("endpoint, kwargs, message", [
+    ("/compare", {"reference": "Art. 29", "with_treaty": "nowhere"}, "unknown treaty 'nowhere'"),
     ("/ask", {"question": "   "}, "the question is empty"),
     ("/ask", {"question": "x" * 2500}, "keep it under 2,000"),
     ("/ask", {"question": "extradition", "treaties": ["no-such-treaty"]}, "unknown treaty 'no-such-treaty'"),

@@ -45,6 +45,8 @@ def _targets(answer: Answer) -> dict[str, str]:
     if answer.lookup is not None:
         cites += ([answer.lookup.citation] if answer.lookup.citation else []) + answer.lookup.suggestions
     out.update({c.label: c.id for c in cites})
+    if answer.comparison:  # a comparison question's "Compare side by side" line opens the compare view
+        out[answer.comparison["label"]] = answer.comparison["link"]
     return out
 
 
