@@ -7,7 +7,7 @@ from html import unescape
 from assistant.viewer import open_view, table_of_contents
 from ui import render
 
-LINK = re.compile(r'<a href="#" class="cite" data-cite="([^"]+)">([^<]+)</a>')
+LINK = re.compile(r'<a href="\?cite=[^"]+" class="cite" data-cite="([^"]+)">([^<]+)</a>')
 
 
 def _titles(qa):
