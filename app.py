@@ -217,7 +217,7 @@ class TreatyApp:
                     with gr.Row(equal_height=True):
                         question = gr.Textbox(placeholder="Type a question in plain language",
                                               label="Your question", elem_id="question", scale=5, min_width=200,
-                                              max_length=2000, lines=2)
+                                              max_length=2000)
                         ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
                     examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label="Examples",
                                           elem_id="examples", type="values")

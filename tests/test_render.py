@@ -57,3 +57,23 @@ def test_contents_and_lookup_html(qa, un):
     assert LINK.findall(found)[0] == ("un-corruption-2003/en/art-2/a", "UNCAC, Art. 2(a)")
     missing = render.lookup_html(qa.cite("Art. 6(9)(z)"))
     assert "No such provision" in missing and len(LINK.findall(missing)) >= 2
+
+
+def test_every_example_question_gets_a_cited_answer_from_the_default_treaty(qa):
+    from app import EXAMPLES
+
+    for question in EXAMPLES:
+        answer = qa.ask(question, treaties=["un-cybercrime-2024"])
+        assert not answer.abstained and not answer.not_addressed and answer.citations, question
+        assert "What is an electronic data?" not in EXAMPLES  # the ungrammatical one is gone
+
+
+def test_answer_html_has_no_developer_text(qa):
+    answer = qa.ask("What is the best recipe for chocolate cake?", treaties=["un-cybercrime-2024"])
+    html = render.answer_html(answer, _titles(qa), 0.02)
+    shown, details = html.split('<details class="expert">', 1)
+    assert "best match" not in shown and "needed to answer" in details
+    assert "'en'" not in html and "python -m" not in html
+    markdown = unescape(re.search(r'<pre class="answer-md" hidden>(.*?)</pre>', html, re.S).group(1))
+    assert markdown.startswith("# What is the best recipe for chocolate cake?") and "best match" not in markdown
+    assert all(f"%PAGE%?cite={p.chunk.node_id}" in markdown for p in answer.passages)
