@@ -160,7 +160,7 @@ class TreatyApp:
         """Follow the page's address: ``?cite=<pinpoint id>`` opens the viewer there; ``?q=<question>``
         (with ``&treaty=<id>[,<id>]`` and ``&lang=<code>``) asks. Anything else leaves the page as it is."""
         params = request.query_params
-        keep = (gr.update(), gr.update(), render.conversation_html(turns), turns, previous, gr.update(), gr.update())
+        keep = (gr.update(), gr.update(), render.conversation_html(turns), turns, previous, gr.update(), gr.update(), gr.update())
         cite, question = (params.get("cite") or "").strip(), (params.get("q") or "").strip()
         if cite:
             viewer, tabs = self.open(cite)
@@ -175,7 +175,8 @@ class TreatyApp:
         conversation, turns, previous, _ = self.ask(question, treaties, language, turns, previous)
         known = [t for t in treaties if t in self.in_language(language)] or self.in_language(language)
         return (gr.update(), gr.update(), conversation, turns, previous,
-                gr.CheckboxGroup(choices=[(self.titles[t], t) for t in self.in_language(language)], value=known), language)
+                gr.CheckboxGroup(choices=[(self.titles[t], t) for t in self.in_language(language)], value=known), language,
+                self.scope_note(known, language))
 
     # -- API (same JSON as the CLI) ----------------------------------------------------------
     # Arguments arrive as whatever JSON the caller sent: they are validated by the types in
@@ -269,7 +270,7 @@ class TreatyApp:
             for trigger in (find.click, reference.submit):
                 trigger(self.lookup, reference, found, **private)
             page.load(self.arrive, [turns, previous, treaties, language],
-                      [viewer, tabs, conversation, turns, previous, treaties, language], **private)
+                      [viewer, tabs, conversation, turns, previous, treaties, language, scope], **private)
         return page
 
 

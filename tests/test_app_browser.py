@@ -81,6 +81,13 @@ def test_ask_click_citation_back_and_look_up(page, tmp_path):
     expect(page.locator("h1")).to_have_count(1)
     assert {"Ask a question", "Answers", "Read the texts"} <= set(page.locator("h2").all_inner_texts())
     _axe(page, "desktop-first-load", tmp_path)
+    # Keyboard focus is visible on every control: the question's neighbours, examples, checkboxes, radios, tabs.
+    page.click("#question textarea")
+    for _ in range(16):
+        page.keyboard.press("Tab")
+        ring = page.evaluate("() => { const e = document.activeElement, t = e.closest('label') || e, s = getComputedStyle(t);"
+                             " return [e.tagName + '#' + e.id, s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        assert ring[1] == "solid" and ring[2] >= 2, ring
 
     turn = _ask(page, "Can a country refuse to extradite its own nationals?")
     expect(turn.locator("h3.question")).to_have_text("Can a country refuse to extradite its own nationals?")
@@ -276,6 +283,7 @@ def test_permalinks_open_the_viewer_and_ask(browser, app_url, tmp_path):
     expect(lit).to_be_in_viewport(timeout=3_000)
     assert time.monotonic() - started < 3.0  # highlighted and in view within 3 s of asking for the page
     expect(page.locator("#viewer .article-heading")).to_have_text("Article 37. Extradition")
+    expect(page.locator("#viewer .article-heading")).to_be_focused()
     page.screenshot(path=str(tmp_path / "permalink-cite.png"))
     context.close()
 
@@ -286,5 +294,6 @@ def test_permalinks_open_the_viewer_and_ask(browser, app_url, tmp_path):
     expect(turn.locator("h3.question")).to_have_text(question)
     expect(turn.locator(".searched")).to_contain_text("Searched: Budapest Convention (English)")
     expect(turn.locator(".answer a.cite").first).to_contain_text("Budapest Convention, Art. 2")
+    expect(page.locator("#scope-note")).to_contain_text("Will search: Budapest Convention (English)")
     context.close()
     assert not errors + more, errors + more

@@ -26,10 +26,10 @@ REMINDER = ("Answers are quotations from the treaty texts, picked by a search pr
 
 @dataclass
 class StatusLine:
-    """One editorial line on a treaty's status and the provision it rests on."""
+    """One editorial line on a treaty's status and the provisions it rests on."""
 
     text: str
-    cite: str
+    cites: list[str]
 
 
 @dataclass
@@ -65,7 +65,7 @@ def load_about(corpus: Corpus, order: list[str]) -> list[TreatyAbout]:
         about = t.get("about", {})
         out.append(TreatyAbout(
             id=tid, short_title=t["short_title"], title=t["title"], instrument=t["instrument"], date=t["date"],
-            what=about.get("what", ""), status=[StatusLine(text, cite) for text, cite in about.get("status", [])],
+            what=about.get("what", ""), status=[StatusLine(text, cites) for text, *cites in about.get("status", [])],
             text_source=about.get("text_source", ""), official_page=t.get("official_urls", {}).get("page", ""),
             articles={lang: len(corpus.get(tid, lang).articles) for lang in languages}))
     return out
@@ -76,7 +76,7 @@ def _treaty_html(corpus: Corpus, t: TreatyAbout) -> str:
     articles = f"{counts.pop()} articles" if len(counts) == 1 else ", ".join(
         f"{n} articles in {language_name(lang)}" for lang, n in t.articles.items())
     languages = ", ".join(language_name(lang) for lang in t.articles)
-    status = "".join(f"<li>{escape(s.text)} ({link(s.cite, _label(corpus, s.cite))})</li>" for s in t.status)
+    status = "".join(f"<li>{escape(s.text)} ({'; '.join(link(c, _label(corpus, c)) for c in s.cites)})</li>" for s in t.status)
     page = (f' Official page: <a href="{escape(t.official_page)}" rel="noopener" target="_blank">'
             f'{escape(t.official_page.split("/")[2])}</a>.') if t.official_page else ""
     return (f'<section class="about-treaty" data-treaty="{escape(t.id)}"><h3>{escape(t.short_title)}</h3>'

@@ -38,6 +38,11 @@ const show = () => setTimeout(() => {
     back.hidden = !(window.treatyReturn || phone);
     back.textContent = window.treatyReturn ? '\u2190 Back to answer' : '\u2190 Back';
   }
+  // A permalink (?cite=…) counts as the reader asking for that article.
+  if (!window.treatyArrived && new URLSearchParams(location.search).get('cite') === view.dataset.cited) {
+    window.treatyArrived = true;
+    window.treatyOpening = true;
+  }
   if (window.treatyOpening) {
     window.treatyOpening = false;
     if (phone) document.getElementById('reader').classList.add('sheet');
@@ -79,7 +84,8 @@ PAGE = """
       const at = window.treatyReturn;
       const turn = at && document.querySelectorAll('#conversation .turn')[at.turn];
       const target = turn && (turn.querySelector(`a.cite[data-cite="${CSS.escape(at.cite)}"]`) || turn);
-      const place = target || document.querySelector('#question textarea');
+      // Without an answer to return to (opened from Contents or Look up), back to the tab it came from.
+      const place = target || document.querySelector('#tabs [role=tab][aria-selected=true]') || document.querySelector('#question textarea');
       place.scrollIntoView({block: 'center'});
       place.focus({preventScroll: true});
       return;

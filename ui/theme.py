@@ -78,6 +78,7 @@ details.expert {{ font-size: 0.85em; color: {SUBDUED}; margin-top: 6px; }}
 .about .editorial-head {{ font-weight: 600; font-size: 0.85em; color: {SUBDUED}; }}
 .about dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0; }}
 .about dt {{ font-weight: 600; }} .about dd {{ margin: 0; }}
+.about .source a {{ padding: 0 !important; margin: 0 !important; }}
 .about .full-title {{ font-size: 0.9em; color: {SUBDUED}; }}
 #edition input {{ padding-right: 2.2em; text-overflow: ellipsis; }}
 @media (min-width: 641px) {{

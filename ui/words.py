@@ -8,6 +8,7 @@ LANGUAGES = {"en": "English", "nl": "Dutch", "fr": "French", "es": "Spanish", "r
 _SCORE = re.compile(r"\s*\(best match -?[\d.]+, below the [\d.]+ needed to answer\)")
 _CODE = re.compile(r"'(" + "|".join(LANGUAGES) + r")'")
 _AVAILABLE = re.compile(r"\(available: ([a-z, ]+)\)")
+_COMMAND = re.compile(r"\s*\(run `[^`]*`\)")  # "(run `python -m index inspect`)": for administrators, not readers
 
 
 def language_name(code: str) -> str:
@@ -21,6 +22,7 @@ def without_scores(text: str) -> str:
 
 
 def plain(line: str) -> str:
-    """An engine notice in words: language codes such as 'nl' become "Dutch"."""
+    """An engine notice in words: language codes such as 'nl' become "Dutch", commands are left out."""
+    line = _COMMAND.sub("", line)
     line = _AVAILABLE.sub(lambda m: "(available in " + ", ".join(language_name(c.strip()) for c in m.group(1).split(",")) + ")", line)
     return _CODE.sub(lambda m: language_name(m.group(1)), line).strip()
