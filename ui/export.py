@@ -17,12 +17,13 @@ REMINDER = "Quotations from the treaty texts, chosen by a search program; not le
 
 
 def permalink(node_id: str) -> str:
-    """The absolute permalink of a provision, with the page address still to be filled in."""
-    return f"{PAGE}?cite={quote(node_id, safe='/')}"
+    """The page's own URL that opens node_id in the viewer (relative, so it works behind any host name)."""
+    return f"?cite={quote(node_id, safe='/')}"
 
 
 def _cite(label: str, node_id: str) -> str:
-    return f"[{label}]({permalink(node_id)})"
+    """A Markdown link with the absolute permalink, the page address still to be filled in."""
+    return f"[{label}]({PAGE}{permalink(node_id)})"
 
 
 def _quotes(answer: Answer) -> list[str]:

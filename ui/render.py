@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import re
 from html import escape
-from urllib.parse import quote
 
 from assistant.engine import Answer
 from assistant.guide import LABEL as GUIDE_LABEL
 from assistant.lookup import Lookup
 from assistant.viewer import ArticleView, TocChapter
-from ui.export import answer_markdown
-from ui.words import LANGUAGES, language_name, plain, without_scores
-
-def permalink(node_id: str) -> str:
-    """The page's own URL that opens node_id in the viewer (relative, so it works behind any host name)."""
-    return f"?cite={quote(node_id, safe='/')}"
+from ui.export import answer_markdown, permalink
+from ui.words import language_name, plain, without_scores
 
 
 def link(node_id: str, text: str) -> str:
