@@ -270,7 +270,8 @@ class TreatyApp:
             for trigger in (find.click, reference.submit):
                 trigger(self.lookup, reference, found, **private)
             page.load(self.arrive, [turns, previous, treaties, language],
-                      [viewer, tabs, conversation, turns, previous, treaties, language, scope], **private)
+                      [viewer, tabs, conversation, turns, previous, treaties, language, scope],
+                      show_progress="hidden", queue=False, **private)  # no spinners over the page as it opens
         return page
 
 
