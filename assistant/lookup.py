@@ -29,6 +29,7 @@ class Lookup:
     message: str = ""
     suggestions: list[Citation] = field(default_factory=list)
     lead_in: list[str] = field(default_factory=list)  # verbatim opening words of the enclosing paragraphs of a point
+    near_miss: bool = False  # the reference was misspelt; suggestions[0] is what it most likely meant
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape."""
@@ -39,6 +40,7 @@ class Lookup:
             "message": self.message,
             "suggestions": [s.to_dict() for s in self.suggestions],
             "lead_in": self.lead_in,
+            "near_miss": self.near_miss,
         }
 
 
@@ -145,7 +147,7 @@ def _did_you_mean(corpus: Corpus, text: str) -> Lookup:
     if not options:
         raise UserError(f"{text[:80]!r} is not a citation; {EXAMPLES}")
     return Lookup(text, False, message=f"{text[:80]!r} is not a citation as written; did you mean {options[0].label}?",
-                  suggestions=options)
+                  suggestions=options, near_miss=True)
 
 
 def lookup_reference(corpus: Corpus, ref: Reference, text: str) -> Lookup:

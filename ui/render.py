@@ -203,6 +203,8 @@ def lookup_html(found: Lookup) -> str:
         return f'<div class="lookup found"><h3 class="lookup-label">{opener}</h3>{lead}{body}</div>'
     rows = "".join(f"<li>{link(s.id, s.label) if _viewable(s.id) else escape(s.label)}</li>"
                    for s in found.suggestions)
+    if found.near_miss:
+        return f'<div class="lookup missing near-miss"><p>{escape(found.message)}</p><ul>{rows}</ul></div>'
     more = f'<div>Nearest existing provisions:</div><ul>{rows}</ul>' if rows else ""
     return f'<div class="lookup missing"><div class="error-line">{escape(plain(found.message))}</div>{more}</div>'
 
