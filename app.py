@@ -34,7 +34,7 @@ from server.guard import Guard, RateLimiter
 from server.starting import StartingServer
 from ui import render, scripts
 from ui.about import about_html
-from ui.theme import CSS, theme
+from ui.theme import CSS, HEAD, theme
 
 log = logging.getLogger("treaty_qa.app")
 
@@ -297,7 +297,7 @@ def serve(qa: Assistant, host: str, port: int, share: bool = False, concurrency:
     limiter = RateLimiter(config.rate_limit() if rate is None else rate, config.rate_burst() if burst is None else burst)
     guard = Middleware(Guard, allowed_hosts=allowed_hosts(host), limiter=limiter, health=lambda: health.ready(qa, started))
     page.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
-                css=CSS, theme=theme(), js=scripts.PAGE, footer_links=["api"], show_error=False, app_kwargs={"middleware": [guard]})
+                css=CSS, head=HEAD, theme=theme(), js=scripts.PAGE, footer_links=["api"], show_error=False, app_kwargs={"middleware": [guard]})
     return page
 
 

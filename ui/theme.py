@@ -95,3 +95,8 @@ details.expert {{ font-size: 0.85em; color: {SUBDUED}; margin-top: 6px; }}
   #tabs button {{ padding-left: 6px !important; padding-right: 6px !important; font-size: 0.9em; }}
 }}
 """
+
+# Outside Gradio's scoping of CSS (it prefixes every custom rule with its container): the container's
+# overflow: hidden would make it the scroll box of the sticky reader column, which then never sticks;
+# overflow: clip cuts the same overhang without being a scroll box.
+HEAD = "<style>.gradio-container { overflow: clip !important; }</style>"
