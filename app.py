@@ -34,53 +34,23 @@ from server.errors import ApiError
 from server.guard import Guard, RateLimiter
 from server.starting import StartingServer
 from ui import compare as compare_ui
-from ui import render
+from ui import render, scripts
+from ui.about import about_html
+from ui.theme import CSS, HEAD, theme
 
 log = logging.getLogger("treaty_qa.app")
 
+# Each checked to give a good answer from the default treaty (see tests/test_app_browser.py).
 EXAMPLES = [
     "Can a country refuse to extradite its own nationals?",
-    "Can the police order a provider to preserve stored data quickly?",
+    "Can the police order a provider to preserve stored data?",
     "What counts as child sexual abuse material?",
     "Is there a 24/7 contact point for urgent requests?",
-    "What is an electronic data?",
-    "Art. 35",
+    "What does “electronic data” mean?",
+    "What does Art. 35 say?",
 ]
-# A click on any [data-cite] link inside the component becomes a "click" event carrying the node id.
-_CLICKS = ("element.addEventListener('click', (event) => {"
-           " const a = event.target.closest('[data-cite]'); if (!a) return;"
-           " event.preventDefault(); trigger('click', {cite: a.dataset.cite}); });")
-# The viewer mounts only when its tab first shows (after its value was set) and may sit in a hidden
-# tab when the value changes, so the highlight is scrolled to on mount and after each change, once visible.
-VIEWER_JS = _CLICKS + (" const show = () => setTimeout(() => { const h = element.querySelector('.hl');"
-                       " if (h) h.scrollIntoView({block: 'center'}); }, 250); watch('value', show); show();")
-CONVERSATION_JS = _CLICKS + (" watch('value', () => { const t = element.querySelectorAll('.turn');"
-                             " if (t.length) t[t.length - 1].scrollIntoView({block: 'nearest'}); });")
-# Scrolling lives on our own elements: Gradio sets overflow inline on its component wrappers.
-CSS = """
-.conversation-scroll { max-height: 68vh; overflow-y: auto; padding-right: 4px; }
-.turn { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
-.turn .question { font-weight: 600; margin-bottom: 4px; }
-.turn .searched, .turn .kind { color: var(--body-text-color-subdued); font-size: 0.85em; }
-.turn.abstained, .turn.not-addressed { border-color: #c98a00; background: rgba(201, 138, 0, 0.06); }
-.guide { border-left: 3px solid #1f6feb; background: rgba(31, 111, 235, 0.06); padding: 4px 10px; margin: 6px 0;
-         font-size: 0.92em; font-style: italic; }
-.guide .guide-head { font-style: normal; font-weight: 600; font-size: 0.85em; }
-.guide ul { margin: 2px 0 2px 1em; padding: 0; }
-.not-found { font-size: 0.88em; margin-top: 6px; }
-.turn.error, .error-line { color: #b42318; }
-.notice { font-size: 0.9em; padding: 4px 8px; margin: 4px 0; border-left: 3px solid #c98a00; }
-.provisions-head, .toc-title, .note-head { font-weight: 600; margin-top: 8px; }
-a.cite { text-decoration: underline dotted; cursor: pointer; padding: 0; margin: 0; }
-.viewer { max-height: 75vh; overflow-y: auto; padding-right: 4px; }
-.viewer .crumbs { color: var(--body-text-color-subdued); font-size: 0.85em; }
-.viewer .blk { margin: 6px 0; white-space: pre-wrap; }
-.viewer .depth-2 { margin-left: 1.5em; } .viewer .depth-3 { margin-left: 3em; }
-.viewer .hl, .viewer .note.hl { background: rgba(255, 213, 79, 0.45); border-radius: 4px; }
-.viewer .note { border-top: 1px solid var(--border-color-primary); margin-top: 10px; padding-top: 6px; }
-.viewer .nav { margin-top: 12px; display: flex; gap: 16px; }
-.toc { max-height: 70vh; overflow-y: auto; }
-"""
+HEADER = ('<header class="app-header"><h1>Treaty Q&amp;A</h1><p class="reminder">Answers quote the treaties\' own words, '
+          'each sentence with the provision it comes from. They are not legal advice.</p></header>')
 
 
 class TreatyApp:
@@ -91,6 +61,7 @@ class TreatyApp:
         self.titles = {tid: entry.short_title for tid, entry in qa.catalog.items()}
         self.treaties = [t for t in qa.order if qa.corpus.languages(t)]
         self.primary = next(e.id for e in qa.catalog.values() if e.primary)
+        self.languages = sorted({lang for _, lang in qa.corpus.treaties}, key=lambda x: (x != "en", x))
 
     # -- chat --------------------------------------------------------------------------------
     def ask(self, question: str, treaties: list[str], language: str, turns: list[str], previous: Turn | None):
@@ -114,17 +85,49 @@ class TreatyApp:
         """A fresh conversation (no follow-up context)."""
         return render.conversation_html([]), [], None
 
-    def scope_note(self, treaties: list[str], language: str) -> str:
-        """What the next question will search, and what it will not."""
+    # -- what to search ----------------------------------------------------------------------
+    def in_language(self, language: str) -> list[str]:
+        """The treaties with a text in a language, in the app's order."""
+        return [t for t in self.treaties if (t, language) in self.qa.corpus.treaties]
+
+    def scope_note(self, treaties: list[str], language: str, switched: str = "") -> str:
+        """What the next question will search, in words (and why the selection changed, if it did)."""
         if not treaties:
-            return "Nothing selected: choose at least one treaty."
-        try:
-            scope, notices = self.qa.scope(treaties, language)
-        except UserError as exc:
-            return f"Nothing to search: {exc}."
-        names = ", ".join(self.titles[t] for t in scope.treaties)
-        lines = [f"Will search: {names} ({render.LANGUAGES.get(language, language)})."]
-        return "\n\n".join(lines + [f"{n}." for n in notices])
+            return "Nothing selected: tick at least one treaty, or press “All treaties”."
+        names = ", ".join(self.titles[t] for t in treaties if (t, language) in self.qa.corpus.treaties)
+        return " ".join(filter(None, [switched, f"Will search: {names} ({render.language_name(language)})."]))
+
+    def choose_language(self, treaties: list[str], language: str):
+        """Offer only the treaties that have a text in the chosen language; when none of the ticked ones has,
+        tick those that do and say so. Returns (treaty choices, note, contents edition)."""
+        offered = self.in_language(language)
+        kept = [t for t in treaties or [] if t in offered]
+        switched = ""
+        left_out = [self.titles[t] for t in treaties or [] if t not in offered]
+        if left_out:
+            word = render.language_name(language)
+            has = "has" if len(left_out) == 1 else "have"
+            switched = f"{' and '.join(left_out)} {has} no {word} text here, so {'it is' if len(left_out) == 1 else 'they are'} not offered in {word}."
+        if not kept:
+            kept = offered
+            switched += f" Ticked instead: every treaty with a {render.language_name(language)} text."
+        choices = [(self.titles[t], t) for t in offered]
+        return (gr.CheckboxGroup(choices=choices, value=kept), self.scope_note(kept, language, switched.strip()),
+                self.edition_for(kept, language))
+
+    def choose_all(self, language: str):
+        """Every treaty that has a text in the chosen language."""
+        offered = self.in_language(language)
+        return offered, self.scope_note(offered, language), self.edition_for(offered, language)
+
+    def choose_treaties(self, treaties: list[str], language: str):
+        """The note and the contents follow the ticked treaties."""
+        return self.scope_note(treaties, language), self.edition_for(treaties, language)
+
+    def edition_for(self, treaties: list[str], language: str) -> str:
+        """The contents shown for a selection: the first ticked treaty in the chosen language."""
+        first = next((t for t in treaties or [] if (t, language) in self.qa.corpus.treaties), None)
+        return f"{first}|{language}" if first else f"{self.primary}|en"
 
     # -- reading -----------------------------------------------------------------------------
     def open(self, node_id: str):
@@ -152,7 +155,7 @@ class TreatyApp:
         treaty = self.qa.corpus.get(tid, lang)
         if treaty is None:
             return render.message_html("Choose a treaty.")
-        return render.toc_html(f"{treaty.short_title} ({render.LANGUAGES.get(lang, lang)})", table_of_contents(treaty))
+        return render.toc_html(f"{treaty.short_title} ({render.language_name(lang)})", table_of_contents(treaty))
 
     def lookup(self, reference: str) -> str:
         """Exactly the provision a citation names, or "no such provision" with suggestions."""
@@ -160,6 +163,29 @@ class TreatyApp:
             return render.lookup_html(self.qa.cite(reference))
         except UserError as exc:
             return render.message_html(f"{exc}.")
+
+    # -- permalinks --------------------------------------------------------------------------
+    def arrive(self, turns: list[str], previous: Turn | None, treaties: list[str], language: str, request: gr.Request):
+        """Follow the page's address: ``?cite=<pinpoint id>`` opens the viewer there; ``?q=<question>``
+        (with ``&treaty=<id>[,<id>]`` and ``&lang=<code>``) asks. Anything else leaves the page as it is."""
+        params = request.query_params
+        keep = (gr.update(), gr.update(), render.conversation_html(turns), turns, previous, gr.update(), gr.update(), gr.update())
+        cite, question = (params.get("cite") or "").strip(), (params.get("q") or "").strip()
+        if cite:
+            viewer, tabs = self.open(cite)
+            return (viewer, tabs, *keep[2:])
+        if not question:
+            return keep
+        wanted = [t.strip() for value in params.getlist("treaty") for t in value.split(",") if t.strip()]
+        language = params.get("lang") or language
+        if language not in self.languages:
+            language = "en"
+        treaties = wanted or treaties
+        conversation, turns, previous, _ = self.ask(question, treaties, language, turns, previous)
+        known = [t for t in treaties if t in self.in_language(language)] or self.in_language(language)
+        return (gr.update(), gr.update(), conversation, turns, previous,
+                gr.CheckboxGroup(choices=[(self.titles[t], t) for t in self.in_language(language)], value=known), language,
+                self.scope_note(known, language))
 
     # -- API (same JSON as the CLI) ----------------------------------------------------------
     # Arguments arrive as whatever JSON the caller sent: they are validated by the types in
@@ -194,57 +220,53 @@ class TreatyApp:
 
     # -- layout ------------------------------------------------------------------------------
     def _editions(self) -> list[tuple[str, str]]:
-        return [(f"{self.titles[t]} ({render.LANGUAGES.get(lang, lang)})", f"{t}|{lang}") for t, lang in self.qa.available()]
-
-    def _missing_note(self) -> str:
-        missing = self.qa.corpus.missing
-        if not missing:
-            return ""
-        rows = "; ".join(f"{self.titles.get(m['id'], m['id'])} in {render.LANGUAGES.get(m['language'], m['language'])} "
-                         f"(`{m['how']}`)" for m in missing)
-        return f"Not available here, so never searched: {rows}."
+        return [(f"{self.titles[t]} ({render.language_name(lang)})", f"{t}|{lang}") for t, lang in self.qa.available()]
 
     def blocks(self) -> gr.Blocks:
-        """The page: chat on the left; article viewer, contents and lookup on the right."""
-        languages = sorted({lang for _, lang in self.qa.corpus.treaties}, key=lambda x: (x != "en", x))
+        """The page: the question and the answers on the left; article viewer, contents, lookup and
+        "About these texts" on the right (below, on a phone)."""
         editions = self._editions()
+        private = {"api_visibility": "private"}
         with gr.Blocks(title="Treaty Q&A", analytics_enabled=False) as page:
-            gr.Markdown("# Treaty Q&A\nAnswers in the treaties' own words, each sentence followed by its pinpoint "
-                        "citation. Click a citation to read the article.")
+            gr.HTML(HEADER, elem_id="header", padding=False)
             with gr.Row():
-                with gr.Column(scale=5):
-                    with gr.Row():
-                        treaties = gr.CheckboxGroup([(self.titles[t], t) for t in self.treaties], value=[self.primary],
-                                                    label="Treaties to search", elem_id="treaties", scale=4)
-                        everything = gr.Button("All treaties", size="sm", scale=1, elem_id="all-treaties")
-                    language = gr.Radio([(render.LANGUAGES.get(x, x), x) for x in languages], value="en",
-                                        label="Language of the texts", elem_id="language")
-                    scope = gr.Markdown(self.scope_note([self.primary], "en"), elem_id="scope-note")
-                    if self.qa.corpus.missing:
-                        with gr.Accordion(f"Not available here ({len(self.qa.corpus.missing)} language versions)", open=False):
-                            gr.Markdown(self._missing_note(), elem_id="missing-note")
-                    conversation = gr.HTML(render.conversation_html([]), js_on_load=CONVERSATION_JS,
-                                           elem_id="conversation", apply_default_css=True)
-                    with gr.Row():
-                        question = gr.Textbox(placeholder="e.g. Can a country refuse to extradite its own nationals?",
-                                              label="Your question", elem_id="question", scale=5, max_length=2000)
-                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                with gr.Column(scale=5, min_width=320, elem_id="chat"):
+                    gr.HTML('<h2 class="panel-head">Ask a question</h2>', padding=False)
+                    with gr.Row(equal_height=True):
+                        question = gr.Textbox(placeholder="Type a question in plain language",
+                                              label="Your question", elem_id="question", scale=5, min_width=200,
+                                              max_length=2000)
+                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
                     examples = gr.Dataset(components=[question], samples=[[q] for q in EXAMPLES], label="Examples",
                                           elem_id="examples", type="values")
+                    with gr.Row():
+                        treaties = gr.CheckboxGroup([(self.titles[t], t) for t in self.in_language("en")], value=[self.primary],
+                                                    label="Treaties to search", elem_id="treaties", scale=4, min_width=260)
+                        everything = gr.Button("All treaties", size="sm", scale=1, min_width=120, elem_id="all-treaties")
+                    language = gr.Radio([(render.language_name(x), x) for x in self.languages], value="en",
+                                        label="Language of the texts", elem_id="language")
+                    scope = gr.Markdown(self.scope_note([self.primary], "en"), elem_id="scope-note")
+                    gr.HTML('<h2 class="panel-head">Answers</h2>', padding=False)
+                    conversation = gr.HTML(render.conversation_html([]), js_on_load=scripts.CONVERSATION,
+                                           elem_id="conversation", apply_default_css=True)
                     clear = gr.Button("New conversation", size="sm", elem_id="clear")
-                with gr.Column(scale=4):
+                with gr.Column(scale=4, min_width=320, elem_id="reader"):
+                    gr.HTML('<h2 class="panel-head">Read the texts</h2>', padding=False)
                     with gr.Tabs(selected="contents", elem_id="tabs") as tabs:
                         with gr.Tab("Article", id="article", elem_id="tab-article"):
                             viewer = gr.HTML(render.message_html("Click a citation, or an article in Contents, to read it here."),
-                                             js_on_load=VIEWER_JS, elem_id="viewer")
+                                             js_on_load=scripts.VIEWER, elem_id="viewer")
                         with gr.Tab("Contents", id="contents", elem_id="tab-contents"):
-                            edition = gr.Dropdown(editions, value=editions[0][1], label="Treaty", elem_id="edition")
-                            toc = gr.HTML(self.contents(editions[0][1]), js_on_load=_CLICKS, elem_id="toc")
+                            edition = gr.Dropdown(editions, value=editions[0][1], label="Contents of", elem_id="edition")
+                            toc = gr.HTML(self.contents(editions[0][1]), js_on_load=scripts.CLICKS, elem_id="toc")
                         with gr.Tab("Look up", id="lookup", elem_id="tab-lookup"):
                             reference = gr.Textbox(label="Citation", elem_id="lookup-box",
                                                    placeholder="Art. 35 · Art. 41(3)(e) · UNCAC art. 2(a) · Budapest art. 6(1)(a)(ii)")
                             find = gr.Button("Look up", elem_id="lookup-button")
-                            found = gr.HTML(elem_id="lookup-result", js_on_load=_CLICKS)
+                            found = gr.HTML(elem_id="lookup-result", js_on_load=scripts.CLICKS)
+                        with gr.Tab("About", id="about", elem_id="tab-about"):
+                            gr.HTML(about_html(self.qa.corpus, self.treaties, self.titles), elem_id="about",
+                                    js_on_load=scripts.CLICKS)
             # The API endpoints are registered first so that they own the names "ask" and "lookup". They skip
             # the queue: an answer takes milliseconds, and plain HTTP clients can then POST to /gradio_api/run/….
             gr.api(self.api_ask, api_name="ask", queue=False)
@@ -252,20 +274,22 @@ class TreatyApp:
             gr.api(self.api_compare, api_name="compare", queue=False)
             turns, previous = gr.State([]), gr.State(None)
             chat_out = [conversation, turns, previous, question]
-            private = {"api_visibility": "private"}
             for trigger in (ask.click, question.submit):
                 trigger(self.ask, [question, treaties, language, turns, previous], chat_out, **private)
             examples.click(lambda sample, *rest: self.ask(sample[0] if isinstance(sample, list) else sample, *rest),
                            [examples, treaties, language, turns, previous], chat_out, **private)
             clear.click(self.clear, None, [conversation, turns, previous], **private)
-            everything.click(lambda: list(self.treaties), None, treaties, **private)
-            for control in (treaties, language):
-                control.change(self.scope_note, [treaties, language], scope, **private)
+            everything.click(self.choose_all, language, [treaties, scope, edition], **private)
+            language.input(self.choose_language, [treaties, language], [treaties, scope, edition], **private)
+            treaties.input(self.choose_treaties, [treaties, language], [scope, edition], **private)
             for clickable in (conversation, viewer, toc, found):
                 clickable.click(self.open_clicked, None, [viewer, tabs], **private)
             edition.change(self.contents, edition, toc, **private)
             for trigger in (find.click, reference.submit):
                 trigger(self.lookup, reference, found, **private)
+            page.load(self.arrive, [turns, previous, treaties, language],
+                      [viewer, tabs, conversation, turns, previous, treaties, language, scope],
+                      show_progress="hidden", queue=False, **private)  # no spinners over the page as it opens
         return page
 
 
@@ -273,12 +297,6 @@ def _api_error(exc: ApiError | UserError) -> gr.Error:
     """The gr.Error a user error leaves the API as: its one line, and its code as the title."""
     error = exc if isinstance(exc, ApiError) else ApiError("bad_input", str(exc))
     return gr.Error(error.message, title=error.code, print_exception=False)
-
-
-def theme() -> gr.themes.Base:
-    """The default look with system fonts: the machines here cannot fetch web fonts."""
-    return gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
-                             font_mono=["ui-monospace", "monospace"])
 
 
 def allowed_hosts(host: str) -> tuple[str, ...]:
@@ -297,7 +315,8 @@ def serve(qa: Assistant, host: str, port: int, share: bool = False, concurrency:
     limiter = RateLimiter(config.rate_limit() if rate is None else rate, config.rate_burst() if burst is None else burst)
     guard = Middleware(Guard, allowed_hosts=allowed_hosts(host), limiter=limiter, health=lambda: health.ready(qa, started))
     page.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
-                css=CSS + compare_ui.CSS, theme=theme(), footer_links=["api"], show_error=False, app_kwargs={"middleware": [guard]})
+                css=CSS + compare_ui.CSS, head=HEAD, theme=theme(), js=scripts.PAGE, footer_links=["api"], show_error=False,
+                app_kwargs={"middleware": [guard]})
     return page
 
 

@@ -72,7 +72,8 @@ def _cite(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
     elif found.found:
-        print(f"{found.citation.label}\n\n{found.citation.text}")
+        lead = "".join(f"{line} …\n\n" for line in found.lead_in)  # a point under its paragraph's opening words
+        print(f"{found.citation.label}\n\n{lead}{found.citation.text}")
     else:
         print(found.message)
         for s in found.suggestions:

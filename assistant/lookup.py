@@ -12,7 +12,7 @@ from index.model import Article, Citation, Treaty
 from index.pinpoint import article_citation, chapter_citation, note_citation, preamble_citation, resolve
 
 from .errors import UserError
-from .references import Reference, parse_reference
+from .references import Reference, near_miss, parse_reference
 from .text import normalize, unpaired_surrogate
 
 MAX_REFERENCE = 2000
@@ -28,6 +28,8 @@ class Lookup:
     citation: Citation | None = None
     message: str = ""
     suggestions: list[Citation] = field(default_factory=list)
+    lead_in: list[str] = field(default_factory=list)  # verbatim opening words of the enclosing paragraphs of a point
+    near_miss: bool = False  # the reference was misspelt; suggestions[0] is what it most likely meant
 
     def to_dict(self) -> dict:
         """The CLI/API JSON shape."""
@@ -37,6 +39,8 @@ class Lookup:
             "citation": self.citation.to_dict() if self.citation else None,
             "message": self.message,
             "suggestions": [s.to_dict() for s in self.suggestions],
+            "lead_in": self.lead_in,
+            "near_miss": self.near_miss,
         }
 
 
@@ -76,7 +80,7 @@ def _article(treaty: Treaty, ref: Reference, text: str) -> Lookup:
     if not ref.path:
         return Lookup(text, True, article_citation(treaty, article))
     if article.find(ref.path) is not None:
-        return Lookup(text, True, article_citation(treaty, article, ref.path))
+        return Lookup(text, True, article_citation(treaty, article, ref.path), lead_in=lead_in(article, ref.path))
     known = ref.path
     while known and article.find(known) is None:
         known = known[:-1]
@@ -86,6 +90,18 @@ def _article(treaty: Treaty, ref: Reference, text: str) -> Lookup:
     suggestions = [where] + [article_citation(treaty, article, p) for p in options[:8]]
     has = f"; it has {', '.join(''.join(f'({x})' for x in p[len(known):]) for p in options)}" if options else ""
     return Lookup(text, False, message=f"No such provision: {where.label} has no {missing}{has}.", suggestions=suggestions)
+
+
+def lead_in(article: Article, path: tuple[str, ...]) -> list[str]:
+    """The printed opening words of each paragraph enclosing a point ("3. … the following measures:" for 41(3)(e)),
+    outermost first: a point read alone loses the sentence it completes."""
+    out = []
+    for n in range(1, len(path)):
+        node = article.find(path[:n])
+        head = f"{node.marker} {node.text}".strip() if node is not None else ""
+        if head:
+            out.append(head)
+    return out
 
 
 def _note(treaty: Treaty, ref: Reference, text: str) -> Lookup:
@@ -116,8 +132,22 @@ def lookup(corpus: Corpus, text: str) -> Lookup:
         pass
     ref = parse_reference(text)
     if ref is None:
-        raise UserError(f"{text[:80]!r} is not a citation; {EXAMPLES}")
+        return _did_you_mean(corpus, text)
     return lookup_reference(corpus, ref, text)
+
+
+def _did_you_mean(corpus: Corpus, text: str) -> Lookup:
+    """"Did you mean Art. 5?" for a near-miss spelling ("Artcle 5"); UserError when the text is no citation at all."""
+    fixed = near_miss(text)
+    ref = parse_reference(fixed) if fixed else None
+    if ref is None:
+        raise UserError(f"{text[:80]!r} is not a citation; {EXAMPLES}")
+    meant = lookup_reference(corpus, ref, fixed)
+    options = [meant.citation] if meant.citation else meant.suggestions
+    if not options:
+        raise UserError(f"{text[:80]!r} is not a citation; {EXAMPLES}")
+    return Lookup(text, False, message=f"{text[:80]!r} is not a citation as written; did you mean {options[0].label}?",
+                  suggestions=options, near_miss=True)
 
 
 def lookup_reference(corpus: Corpus, ref: Reference, text: str) -> Lookup:

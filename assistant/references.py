@@ -8,6 +8,7 @@ The whole string must be a reference: "Art. 35 and extradition" is a question, n
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -152,3 +153,34 @@ def _resolution(s: str) -> Reference | None:
     path = (("title",) if title else ("meeting",) if meeting else ("preamble", *filter(None, [preambular])) if preamble
             else (operative,) if operative else ())
     return Reference("resolution", symbol=f"A/RES/{m.group(1)}", path=path)
+
+
+# The words a citation is made of; a near-miss spelling of one ("Artcle", "Chaptre", "Budapset") is corrected.
+_KEYWORDS = ("article", "articles", "artikel", "chapter", "hoofdstuk", "preamble", "paragraph", "interpretative",
+             "note", "resolution", "protocol", "convention")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[str, ...]:
+    words = {w for alias, _ in treaty_aliases() for w in re.findall(r"[a-z]{4,}", alias)}
+    return tuple(sorted(words | set(_KEYWORDS) | set(_ORDINALS)))
+
+
+def near_miss(text: str) -> str | None:
+    """The text with misspelt citation words corrected ("Artcle 5" → "article 5"), or None if nothing was close."""
+    vocabulary = _vocabulary()
+    changed = False
+
+    def fix(m: re.Match) -> str:
+        nonlocal changed
+        word = m.group().lower()
+        if word in vocabulary:
+            return m.group()
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
+        if not close:
+            return m.group()
+        changed = True
+        return close[0]
+
+    fixed = re.sub(r"[A-Za-z]{4,}", fix, normalize(text))
+    return fixed if changed else None

@@ -8,6 +8,7 @@ cited node (highlighted), with its place in the treaty, its notes and the articl
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from index.catalog import CatalogEntry
@@ -25,6 +26,14 @@ _ARTICLE_ID = re.compile(r"^(?P<treaty>[\w-]+)/(?P<lang>[a-z]{2})/art-(?P<articl
 _NOTE_ID = re.compile(r"^(?P<treaty>[\w-]+)/(?P<lang>[a-z]{2})/note-(?P<articles>\d+(?:-\d+)*)$")
 _PREAMBLE_ID = re.compile(r"^(?P<treaty>[\w-]+)/(?P<lang>[a-z]{2})/preamble(?:/\d+)?$")
 _RESOLUTION_ID = re.compile(r"^(?P<doc>[\w-]+/resolution)(?:/[\w-]+)?$")
+# Heading words in the language of the text (the Dutch versions print "Hoofdstuk", "Afdeling", "Titel", "Artikel").
+_WORDS = {"en": {"chapter": "Chapter", "section": "Section", "title": "Title", "article": "Article"},
+          "nl": {"chapter": "Hoofdstuk", "section": "Afdeling", "title": "Titel", "article": "Artikel"}}
+
+
+def heading_word(kind: str, language: str) -> str:
+    """"Chapter", "Article" … in the text's language (English where we have no words for it)."""
+    return _WORDS.get(language, _WORDS["en"])[kind]
 
 
 @dataclass
@@ -60,6 +69,7 @@ class ArticleView:
     blocks: list[Block]
     notes: list[NoteView] = field(default_factory=list)
     cross_references: list[Citation] = field(default_factory=list)
+    referred_by: list[Citation] = field(default_factory=list)  # the articles whose text cites this one
     previous: Citation | None = None
     next: Citation | None = None
 
@@ -90,7 +100,7 @@ def _division_names(treaty: Treaty, article: Article) -> list[str]:
         div = next((d for d in treaty.divisions if d.kind == kind and d.number == number
                     and (parent is None or d.parent == parent)), None)
         if div is not None:
-            out.append(f"{kind.capitalize()} {div.number}. {div.name}")
+            out.append(f"{heading_word(kind, treaty.language)} {div.number}. {div.name}")
     return out
 
 
@@ -185,10 +195,11 @@ def open_view(corpus: Corpus, catalog: dict[str, CatalogEntry], node_id: str) ->
     neighbour = [article_citation(treaty, treaty.articles[i]) if 0 <= i < len(numbers) else None for i in (at - 1, at + 1)]
     return ArticleView(
         treaty=treaty.id, language=treaty.language, treaty_title=treaty.short_title, cited=cited, article=whole,
-        heading=f"Article {article.number}. {article.title}", divisions=_division_names(treaty, article),
-        blocks=blocks, notes=notes,
+        heading=f"{heading_word('article', treaty.language)} {article.number}. {article.title}",
+        divisions=_division_names(treaty, article), blocks=blocks, notes=notes,
         cross_references=linked_articles(corpus, treaty.id, catalog[treaty.id].parent, treaty.language,
                                          article.full_text(), [article.number]),
+        referred_by=referred_by(corpus, catalog, treaty.language).get((treaty.id, article.number), []),
         previous=neighbour[0], next=neighbour[1],
     )
 
@@ -198,9 +209,30 @@ def table_of_contents(treaty: Treaty) -> list[TocChapter]:
     chapters: list[TocChapter] = []
     for article in treaty.articles:
         chapter = next((c for c in treaty.chapters if c.number == article.chapter), None)
-        heading = f"Chapter {chapter.number}. {chapter.name}" if chapter else ""
+        heading = f"{heading_word('chapter', treaty.language)} {chapter.number}. {chapter.name}" if chapter else ""
         if not chapters or chapters[-1].heading != heading:
             chapters.append(TocChapter(heading, []))
         cite = article_citation(treaty, article)
         chapters[-1].articles.append(TocArticle(cite.id, article.number, article.title))
     return chapters
+
+
+_REFERRERS: dict[tuple[int, str], tuple[Corpus, dict]] = {}
+
+
+def referred_by(corpus: Corpus, catalog: dict[str, CatalogEntry], language: str) -> dict[tuple[str, str], list[Citation]]:
+    """(treaty id, article number) → the articles, in any loaded treaty of that language, whose text cites it:
+    the reverse of crossrefs.linked_articles, computed once per corpus and language."""
+    key = (id(corpus), language)
+    cached = _REFERRERS.get(key)
+    if cached is not None and cached[0] is corpus:
+        return cached[1]
+    found: dict[tuple[str, str], list[Citation]] = defaultdict(list)
+    for (tid, lang), treaty in sorted(corpus.treaties.items()):
+        if lang != language or tid not in catalog:
+            continue
+        for article in treaty.articles:
+            for target in linked_articles(corpus, tid, catalog[tid].parent, lang, article.full_text(), [article.number]):
+                found[(target.treaty, target.article)].append(article_citation(treaty, article))
+    _REFERRERS[key] = (corpus, dict(found))
+    return _REFERRERS[key][1]

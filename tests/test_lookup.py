@@ -81,3 +81,29 @@ def test_parser_keeps_treaty_language_and_path_apart():
     assert parse_reference("artikel 16 Budapest").language == "nl"
     assert parse_reference("interpretative note on articles 23 and 35").articles == ("23", "35")
     assert parse_reference("chapter 4 of UNCAC").chapter == "IV"
+
+
+def test_a_point_is_shown_with_its_paragraphs_lead_in(qa):
+    found = qa.cite("Art. 41(3)(e)")
+    assert found.lead_in and found.lead_in[0].startswith("3. ") and found.lead_in[0].endswith("the following measures:")
+    deep = qa.cite("Budapest art. 6(1)(a)(ii)")
+    assert [x[:2] for x in deep.lead_in] == ["1.", "a)"]
+    assert qa.cite("Art. 41").lead_in == [] and qa.cite("Art. 41(3)").lead_in == []
+    assert qa.cite("Art. 41(3)(e)").to_dict()["lead_in"] == found.lead_in
+
+
+@pytest.mark.parametrize("typo, meant", [
+    ("Artcle 5", "UN Convention against Cybercrime, Art. 5"),
+    ("Atricle 41(3)(e)", "UN Convention against Cybercrime, Art. 41(3)(e)"),
+    ("Budapset art 6", "Budapest Convention, Art. 6"),
+    ("Chaptre IV", "UN Convention against Cybercrime, Chapter IV"),
+])
+def test_near_miss_spellings_get_did_you_mean(qa, typo, meant):
+    found = qa.cite(typo)
+    assert not found.found and found.citation is None and found.near_miss  # never presented as the provision asked for
+    assert found.message.endswith(f"did you mean {meant}?") and found.suggestions[0].label == meant
+
+
+def test_text_that_is_no_citation_still_says_so(qa):
+    with pytest.raises(UserError, match="is not a citation"):
+        qa.cite("how do I bake bread")

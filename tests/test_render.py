@@ -7,7 +7,7 @@ from html import unescape
 from assistant.viewer import open_view, table_of_contents
 from ui import render
 
-LINK = re.compile(r'<a href="#" class="cite" data-cite="([^"]+)">([^<]+)</a>')
+LINK = re.compile(r'<a href="\?cite=[^"]+" class="cite" data-cite="([^"]+)">([^<]+)</a>')
 
 
 def _titles(qa):
@@ -24,8 +24,10 @@ def test_every_cited_label_in_an_answer_is_a_link_that_opens(qa):
     for node in set(links.values()):
         view = open_view(qa.corpus, qa.catalog, node)
         assert view.cited.id == node
-    # every "[label]" of the text became "[<a …>label</a>]": no bare bracketed label is left
-    assert not re.search(r"\[(UN Convention|UNCAC)[^<\]]*\]", html)
+    # every "[label]" of the shown text became "[<a …>label</a>]": no bare bracketed label is left (the hidden
+    # Markdown for "Copy answer" has its own [label](permalink) links)
+    shown = re.sub(r'<pre class="answer-md" hidden>.*?</pre>', "", html, flags=re.S)
+    assert not re.search(r"\[(UN Convention|UNCAC)[^<\]]*\]", shown)
     assert '<div class="provisions-head">Provisions</div>' in html
 
 
@@ -57,3 +59,23 @@ def test_contents_and_lookup_html(qa, un):
     assert LINK.findall(found)[0] == ("un-corruption-2003/en/art-2/a", "UNCAC, Art. 2(a)")
     missing = render.lookup_html(qa.cite("Art. 6(9)(z)"))
     assert "No such provision" in missing and len(LINK.findall(missing)) >= 2
+
+
+def test_every_example_question_gets_a_cited_answer_from_the_default_treaty(qa):
+    from app import EXAMPLES
+
+    for question in EXAMPLES:
+        answer = qa.ask(question, treaties=["un-cybercrime-2024"])
+        assert not answer.abstained and not answer.not_addressed and answer.citations, question
+        assert "What is an electronic data?" not in EXAMPLES  # the ungrammatical one is gone
+
+
+def test_answer_html_has_no_developer_text(qa):
+    answer = qa.ask("What is the best recipe for chocolate cake?", treaties=["un-cybercrime-2024"])
+    html = render.answer_html(answer, _titles(qa), 0.02)
+    shown, details = html.split('<details class="expert">', 1)
+    assert "best match" not in shown and "needed to answer" in details
+    assert "'en'" not in html and "python -m" not in html
+    markdown = unescape(re.search(r'<pre class="answer-md" hidden>(.*?)</pre>', html, re.S).group(1))
+    assert markdown.startswith("# What is the best recipe for chocolate cake?") and "best match" not in markdown
+    assert all(f"%PAGE%?cite={p.chunk.node_id}" in markdown for p in answer.passages)

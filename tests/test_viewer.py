@@ -48,10 +48,32 @@ def test_cross_references_link_existing_articles(corpus):
     assert any(c.treaty == "coe-budapest-2001" for c in protocol.cross_references)  # "of the Convention"
 
 
-def test_council_of_europe_articles_show_chapter_section_and_title(corpus):
-    view = open_view(corpus, CATALOG, "coe-budapest-2001/nl/art-2")
+def test_council_of_europe_articles_show_chapter_section_and_title_in_the_texts_language(corpus):
+    view = open_view(corpus, CATALOG, "coe-budapest-2001/en/art-2")
     assert len(view.divisions) == 3 and view.divisions[0].startswith("Chapter II.")
     assert view.divisions[1].startswith("Section 1.") and view.divisions[2].startswith("Title 1.")
+    dutch = open_view(corpus, CATALOG, "coe-budapest-2001/nl/art-2")
+    assert dutch.heading.startswith("Artikel 2. ") and dutch.divisions[0].startswith("Hoofdstuk II.")
+    assert dutch.divisions[1].startswith("Afdeling 1.") and dutch.divisions[2].startswith("Titel 1.")
+    assert table_of_contents(corpus.get("coe-budapest-2001", "nl"))[0].heading.startswith("Hoofdstuk I.")
+
+
+def test_referred_by_is_the_reverse_of_refers_to(corpus):
+    """Every article an article refers to lists it under "Referred to by", and nothing else is listed there."""
+    un = corpus.get("un-cybercrime-2024", "en")
+    referrers = {}
+    for article in un.articles:
+        view = open_view(corpus, CATALOG, f"un-cybercrime-2024/en/art-{article.number}")
+        for target in view.cross_references:
+            referrers.setdefault(target.id, set()).add(view.article.id)
+    assert referrers  # the convention does cite its own articles
+    for article in un.articles:
+        view = open_view(corpus, CATALOG, f"un-cybercrime-2024/en/art-{article.number}")
+        listed = {c.id for c in view.referred_by if c.treaty == "un-cybercrime-2024"}
+        assert listed == referrers.get(view.article.id, set()), article.number
+    # the Protocol's "article 2 of the Convention" is listed under the Budapest Convention's Article 1
+    budapest = open_view(corpus, CATALOG, "coe-budapest-2001/en/art-1")
+    assert any(c.treaty == "coe-budapest-protocol-2003" for c in budapest.referred_by)
 
 
 @pytest.mark.parametrize("bad", ["", "un-cybercrime-2024/en/art-999", "un-cybercrime-2024/en/art-6/9/z",

@@ -13,6 +13,7 @@ from html import escape
 from assistant.alignment import Op
 from assistant.comparison import AlignedRow, Comparison, Counterpart, compare_link
 from assistant.concordance import EDITORIAL
+from ui.export import permalink
 
 LANGUAGES = {"en": "English", "nl": "Dutch", "fr": "French", "es": "Spanish", "ru": "Russian", "zh": "Chinese", "ar": "Arabic"}
 
@@ -40,7 +41,8 @@ CSS = """
 
 
 def _link(node_id: str, text: str) -> str:
-    return f'<a href="#" class="cite" data-cite="{escape(node_id)}">{escape(text)}</a>'
+    """A real link (its permalink) that the page opens in place, like every citation."""
+    return f'<a href="{escape(permalink(node_id))}" class="cite" data-cite="{escape(node_id)}">{escape(text)}</a>'
 
 
 def _pin(label: str) -> str:
