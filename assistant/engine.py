@@ -259,9 +259,7 @@ class Assistant:
         for tid in wanted:
             if tid not in self.catalog:
                 raise UserError(f"unknown treaty {tid!r}; known: {', '.join(self.order)}")
-        if language not in {lang for _, lang in self.corpus.treaties}:
-            raise UserError(f"no treaty text in language {language!r} here; available: "
-                            f"{', '.join(sorted({lang for _, lang in self.corpus.treaties}))}")
+        self._require_language(language)
         searched = []
         # The order given is the priority (treaties named in a question first); the default is the catalog's.
         for tid in wanted:
@@ -280,6 +278,12 @@ class Assistant:
             if not any(c.number == chapter for tid in searched for c in self.corpus.get(tid, language).chapters):
                 raise UserError(f"no Chapter {chapter} in the chosen treaties")
         return Scope(tuple(searched), language, chapter), notices
+
+    def _require_language(self, language: str) -> None:
+        """UserError unless some loaded text is in ``language``."""
+        if language not in {lang for _, lang in self.corpus.treaties}:
+            raise UserError(f"no treaty text in language {language!r} here; available: "
+                            f"{', '.join(sorted({lang for _, lang in self.corpus.treaties}))}")
 
     # -- retrieval ---------------------------------------------------------------------------
     def retrieve(self, question: str, scope: Scope, k: int = 10, mode: str = "hybrid") -> list[Passage]:
@@ -446,6 +450,7 @@ class Assistant:
         selection = tuple(treaties) if treaties else None
         follow_up = follow_up_query(question, previous)
         chosen, notices = self._treaties_for(question, treaties, previous if follow_up else None)
+        self._require_language(language)  # the selected language must exist, whatever the question's
         asked_in = identify(question, fallback=language)
         primary = chosen[0] if chosen else next((t for t in self.order if self.corpus.languages(t)), None)
         searched = text_language(asked_in, language, self.corpus.languages(primary) if primary else [])

@@ -27,6 +27,8 @@ from pathlib import Path
 from eval.metrics import percentile
 from index.config import PROJECT_ROOT
 
+from .timing import latencies
+
 TARGETS = {"build_s": 180.0, "restart_s": 2.0, "p50_ms": 50.0, "p95_ms": 150.0, "rss_mb": 1536.0}
 # Each child reports its own wall time and peak RSS, so runs do not mix.
 CHILD = """
@@ -112,22 +114,13 @@ def bench_in_process(qa, questions, runs: int) -> dict:
     """Warm ask() latency over the question set, and a profile of where one pass spends its time."""
     for q, scope in questions[:10]:
         qa.ask(q, treaties=scope)
-    p50s, p95s = [], []
-    for _ in range(runs):
-        lat = []
-        for q, scope in questions:
-            started = time.perf_counter()
-            qa.ask(q, treaties=scope)
-            lat.append((time.perf_counter() - started) * 1000)
-        p50s.append(percentile(lat, 50))
-        p95s.append(percentile(lat, 95))
+    p50, p95 = latencies(lambda item: qa.ask(item[0], treaties=item[1]), questions, runs)
     profile = cProfile.Profile()
     profile.enable()
     for q, scope in questions:
         qa.ask(q, treaties=scope)
     profile.disable()
-    return {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(questions), "runs": runs,
-            "profile": _breakdown(profile, len(questions))}
+    return {"p50_ms": p50, "p95_ms": p95, "n": len(questions), "runs": runs, "profile": _breakdown(profile, len(questions))}
 
 
 def _breakdown(profile: cProfile.Profile, n: int) -> dict[str, float]:

@@ -7,15 +7,15 @@ eval questions (eval/questions/multilingual.jsonl and the English sets). Medians
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from eval.metrics import percentile
 from eval.questions import load_questions
 from index.config import PROJECT_ROOT
+
+from .timing import latencies
 
 TARGETS = {"identify_ms": 5.0, "ask_p95_ms": 150.0}
 
@@ -28,16 +28,8 @@ def bench_identify(questions: list[str], runs: int) -> dict:
     started = time.perf_counter()
     language.identify(questions[0])
     first = (time.perf_counter() - started) * 1000
-    p50s, p95s = [], []
-    for _ in range(runs):
-        lat = []
-        for q in questions:
-            started = time.perf_counter()
-            language.identify(q)
-            lat.append((time.perf_counter() - started) * 1000)
-        p50s.append(percentile(lat, 50))
-        p95s.append(percentile(lat, 95))
-    return {"first_ms": first, "p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(questions)}
+    p50, p95 = latencies(language.identify, questions, runs)
+    return {"first_ms": first, "p50_ms": p50, "p95_ms": p95, "n": len(questions)}
 
 
 def bench_ask(qa, by_language: dict[str, list[tuple[str, list[str] | None]]], runs: int) -> dict[str, dict]:
@@ -47,16 +39,8 @@ def bench_ask(qa, by_language: dict[str, list[tuple[str, list[str] | None]]], ru
             qa.ask(q, treaties=scope)
     out = {}
     for lang, questions in sorted(by_language.items()):
-        p50s, p95s = [], []
-        for _ in range(runs):
-            lat = []
-            for q, scope in questions:
-                started = time.perf_counter()
-                qa.ask(q, treaties=scope)
-                lat.append((time.perf_counter() - started) * 1000)
-            p50s.append(percentile(lat, 50))
-            p95s.append(percentile(lat, 95))
-        out[lang] = {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(questions)}
+        p50, p95 = latencies(lambda item: qa.ask(item[0], treaties=item[1]), questions, runs)
+        out[lang] = {"p50_ms": p50, "p95_ms": p95, "n": len(questions)}
     return out
 
 
