@@ -74,11 +74,6 @@ class Guide:
             return None
         return self.translations.get(language, {}).get((treaty, article)) or self.entries.get((treaty, article))
 
-    def for_treaties(self, treaties) -> list[GuideEntry]:
-        """Entries of these treaties, in file order."""
-        wanted = set(treaties)
-        return [e for e in self.entries.values() if e.treaty in wanted]
-
     def terms_in(self, text: str, treaty: str | None = None, language: str = "en") -> dict[tuple[str, ...], list[str]]:
         """(treaty, article) -> the guide terms that occur in a text (whole words/phrases): the English ones,
         and those of ``language`` when the guide has that language."""

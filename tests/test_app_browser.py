@@ -41,20 +41,22 @@ def _open(browser, app_url, viewport, path=""):
     return context, page, errors
 
 
-@pytest.fixture
-def page(browser, app_url):
-    context, page, errors = _open(browser, app_url, DESKTOP)
+def _page(browser, app_url, viewport):
+    """A fresh page at that size; on teardown, no script error may have happened on it."""
+    context, page, errors = _open(browser, app_url, viewport)
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser, app_url):
+    yield from _page(browser, app_url, DESKTOP)
 
 
 @pytest.fixture
 def phone(browser, app_url):
-    context, page, errors = _open(browser, app_url, PHONE)
-    yield page
-    context.close()
-    assert not errors, errors
+    yield from _page(browser, app_url, PHONE)
 
 
 def _axe(page, state: str, tmp_path):
