@@ -175,15 +175,16 @@ def _score(s: Sentence, form: str, low: float = 0.0, high: float = 0.0) -> float
     return score
 
 
-def select(cands: list[Sentence], max_sentences: int = 3, per_passage: int = 2, form: str = "open") -> list[Sentence]:
-    """The answer's sentences: the top passage's best one, then the best others; then the sentences that
-    qualify a chosen one (the rest of its paragraph when it continues it, a period's renewal), and for a
-    yes/no question the article's own exceptions and limits among the candidates."""
+def select(cands: list[Sentence], max_sentences: int = 3, per_passage: int = 2, form: str = "open",
+           first_from_top: int = FIRST_FROM_TOP) -> list[Sentence]:
+    """The answer's sentences: the best one of the top passages (up to rank ``first_from_top``), then the best
+    others; then the sentences that qualify a chosen one (the rest of its paragraph when it continues it, a
+    period's renewal), and for a yes/no question the article's own exceptions and limits among the candidates."""
     if not cands:
         return []
     low, high = min(s.meaning for s in cands), max(s.meaning for s in cands)
     worth = {id(s): _score(s, form, low, high) for s in cands}
-    top = min(s.rank for s in cands) + FIRST_FROM_TOP - 1
+    top = min(s.rank for s in cands) + first_from_top - 1
     best_first = max((s for s in cands if s.rank <= top), key=lambda s: (worth[id(s)], -s.rank, -s.order))
     if form == "when":
         # "When…?" is answered by the main rule before the special cases: the earliest paragraph of the

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import bm25s
 import numpy as np
 
+from .text import word_units
 from .vectorcache import load_vectors, save_vectors
 
 GUIDE_DIR = Path(__file__).resolve().parent / "data" / "guide"
@@ -137,6 +139,39 @@ class GuideField:
         vectors = embedder.encode_passages(texts) if texts else np.zeros((0, embedder.dimension), np.float32)
         save_vectors(path, vectors)
         return vectors
+
+    def lexical_scores(self, question: str, treaties, language: str) -> dict[tuple[str, ...], float]:
+        """(treaty, article) -> BM25 of the question against the entries written in its own language, divided by
+        the best (empty when none matches): the guide's words in the reader's language, where the texts have none."""
+        found = self._lexicon(language)
+        if found is None:
+            return {}
+        bm25, keys, common = found
+        words = [w for w in word_units(question, language) if w in bm25.vocab_dict and w not in common]
+        if not words:
+            return {}
+        scores = bm25.get_scores(words)
+        wanted = set(treaties)
+        out = {key: float(s) for key, s in zip(keys, scores) if s > 0 and key[0] in wanted}
+        top = max(out.values(), default=0.0)
+        return {key: s / top for key, s in out.items()} if top > 0 else {}
+
+    @lru_cache(maxsize=16)
+    def _lexicon(self, language: str):
+        """BM25 over one language's article and part entries (terms and summary), their keys, and the words in
+        more than a quarter of them (no stopword lists for most languages: the entries' own frequencies serve)."""
+        entries = [e for e in self.entries if e.language == language and e.paragraph is None]
+        if not entries:
+            return None
+        docs = [word_units(e.search_text(), language) for e in entries]
+        frequency: dict[str, int] = {}
+        for doc in docs:
+            for w in set(doc):
+                frequency[w] = frequency.get(w, 0) + 1
+        common = frozenset(w for w, n in frequency.items() if n > len(docs) / 4)
+        bm25 = bm25s.BM25()
+        bm25.index(docs, show_progress=False)
+        return bm25, [e.key for e in entries], common
 
     def scores(self, query: np.ndarray, treaties, language: str = "en") -> dict[tuple[str, ...], float]:
         """(treaty, article) -> cosine of the question with that article's guide entry, for these treaties: the

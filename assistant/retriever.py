@@ -56,6 +56,9 @@ class FusionSettings:
     # lift: the full lift let broad recitals outrank the articles that say the same in operative terms (chosen on
     # the dev splits of the outsiders' and the front questions: 0.6, 0.7, 0.8 and 1.0 tried).
     paragraph_guide_share: float = 0.7
+    # A question in another language than the texts has no words in common with them, but it may share words
+    # with the guide's entries in its own language: BM25 over those entries lifts their articles by this weight.
+    guide_lexical_weight: float = 0.0
 
 
 @dataclass
@@ -187,6 +190,9 @@ class HybridRetriever:
         for treaty in scope.treaties:
             for key in self.guide.guide.terms_in(question, treaty, asked):
                 out[key] = out.get(key, 0.0) + s.guide_term_weight
+        if asked != scope.language and s.guide_lexical_weight:
+            for key, lexical in self.guide.lexical_scores(question, scope.treaties, asked).items():
+                out[key] = out.get(key, 0.0) + s.guide_lexical_weight * lexical
         return out
 
     def _add_guide(self, question: str, scope: Scope, query: np.ndarray | None, hits: dict[int, Hit],

@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
+import stop_words
 
 _WORD = re.compile(r"[^\W_]+")
 # Printed provision markers at the start of a block: "1.", "(a)", "a)", "a.", "(i)", "i.", "-".
@@ -23,7 +24,10 @@ STOPWORDS = {
         zijn wordt worden kan kunnen moet moeten dan ook nog niet geen wat wie waar hoe welke dit deze
         zij hij ze je u ik we wij hun haar zich mag mogen wel heeft hebben had was waren""".split()),
 }
-_STEMMER_NAMES = {"en": "english", "nl": "dutch", "fr": "french", "es": "spanish", "ru": "russian"}
+_STEMMER_NAMES = {"en": "english", "nl": "dutch", "fr": "french", "es": "spanish", "ru": "russian", "de": "german",
+                  "ar": "arabic", "it": "italian", "pt": "portuguese"}
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_ARABIC_MARKS = re.compile(r"[\u0640\u064b-\u065f\u0670]")  # short vowels and tatweel: optional in writing, they split words
 
 
 @lru_cache(maxsize=8)
@@ -49,11 +53,40 @@ def unpaired_surrogate(text: str) -> int | None:
     return next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
 
 
+@lru_cache(maxsize=16)
+def stopwords(language: str) -> frozenset[str]:
+    """A language's stopwords: our own lists for the texts' languages (English, Dutch), the `stop-words`
+    package's for the other languages questions are asked in, English when neither has the language."""
+    if language in STOPWORDS:
+        return frozenset(STOPWORDS[language])
+    try:
+        return frozenset(w.lower() for w in stop_words.get_stop_words(language))
+    except stop_words.StopWordError:
+        return frozenset(STOPWORDS["en"])
+
+
 def tokens(text: str, language: str = "en") -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped) for lexical matching."""
-    stop = STOPWORDS.get(language, STOPWORDS["en"])
+    stop = stopwords(language)
     words = [w for w in _WORD.findall(text.lower()) if w not in stop]
     return _stemmer(language).stemWords(words)
+
+
+def word_units(text: str, language: str = "en") -> list[str]:
+    """Lexical units of a text in any served language: `tokens`, and for Chinese, which is written without
+    spaces, the character pairs of each run of Han characters (single characters for a run of one).
+
+        >>> word_units("黑客攻击", "zh")
+        ['黑客', '客攻', '攻击']
+    """
+    if language == "ar":
+        return tokens(_ARABIC_MARKS.sub("", text), language)
+    if language != "zh":
+        return tokens(text, language)
+    out: list[str] = []
+    for run in _HAN.findall(text):
+        out += [run[i:i + 2] for i in range(len(run) - 1)] or [run]
+    return out + tokens(_HAN.sub(" ", text), "en")
 
 
 def strip_marker(block: str) -> str:

