@@ -144,9 +144,15 @@ class HybridRetriever:
         hits: dict[int, Hit] = {}
         if query is None and mode in ("hybrid", "dense") and len(rows):
             query = self.embedder.encode_queries([question])
-        dense = self.dense(question, rows, depth, query) if query is not None and mode in ("hybrid", "dense") else []
+        cross = asked not in (None, scope.language)
+        # Across languages the guide decides more than the passages' cosines, so every passage in scope stays a
+        # candidate: the article the guide points to may have no passage among the best hundred by cosine. The
+        # cosines are still spread over the best hundred's range, as for a question in the texts' language.
+        reach = len(rows) if cross and mode == "hybrid" else depth
+        ranked_dense = self.dense(question, rows, reach, query) if query is not None and mode in ("hybrid", "dense") else []
+        dense = ranked_dense[:depth]
         lexical = self.lexical.rank(words, rows, depth) if mode in ("hybrid", "bm25") and words else []
-        for rank, (row, cos) in enumerate(dense, start=1):
+        for rank, (row, cos) in enumerate(ranked_dense, start=1):
             hit = hits.setdefault(row, Hit(row, 0.0))
             hit.dense, hit.dense_rank = cos, rank
         for rank, (row, score) in enumerate(lexical, start=1):
@@ -166,7 +172,7 @@ class HybridRetriever:
         if len(scope.treaties) > 1 and s.treaty_margin is not None and dense:
             ranked = self._spread(ranked, dense[0][1] - s.treaty_margin)
         evidence = self._evidence(words, dense, ranked)
-        if asked not in (None, scope.language) and guide and dense:
+        if cross and guide and dense:
             # Across languages a chunk's cosine says less (the texts' wording is not the question's), while
             # the guide has entries in the question's own language: the signal is the mean of the two best.
             evidence = (evidence + max(guide.values())) / 2
@@ -230,7 +236,7 @@ class HybridRetriever:
             # Cosines are spread over the candidates' own range and BM25 divided by its best score,
             # so a passage far ahead on one signal keeps that lead instead of being flattened to a rank.
             top, low = (dense[0][1], dense[-1][1]) if dense else (1.0, 0.0)
-            d = (hit.dense - low) / (top - low) if hit.dense is not None and top > low else 0.0
+            d = max(0.0, (hit.dense - low) / (top - low)) if hit.dense is not None and top > low else 0.0
             b = hit.bm25 / lexical[0][1] if hit.bm25 is not None and lexical else 0.0
             return s.dense_weight * d + s.bm25_weight * b
         d = 1 / (s.rrf_k + hit.dense_rank) if hit.dense_rank else 0.0
