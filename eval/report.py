@@ -146,10 +146,12 @@ def _languages_section(hybrid: dict) -> list[str]:
     md = ["## Questions in other languages\n",
           "`multilingual.jsonl`: questions written here in Arabic, Chinese, French, Russian and Spanish (44 each) and "
           "German and Dutch (22 each), in lay words, on the UN Convention (searched in its English text, the only one "
-          "here), plus 15 off-topic questions per language; split by a hash of the id before any run. Fusion settings "
-          "and the guide's translations were chosen on **dev**; **test** chose nothing; the abstention floors come "
-          "from the separate calibration questions. Targets per language: hit@5 ≥ 0.95, hit@1 ≥ 0.75, answerable "
-          "questions wrongly abstained ≤ 5 %, off-topic questions abstained ≥ 0.9.\n",
+          "here), plus 15 off-topic questions per language, split by a hash of the id before any run; and a second, "
+          "development-only batch (`ml-<lang>-dNNN`: 17–20 answerable and 4–5 off-topic questions per language, many "
+          "of the off-topic ones in the treaty's own field). Fusion settings and the guide's translations were chosen "
+          "on **dev**; **test** chose nothing; the abstention floors come from the separate calibration questions. "
+          "Targets per language: hit@5 ≥ 0.95, hit@1 ≥ 0.75, answerable questions wrongly abstained ≤ 5 %, off-topic "
+          "questions abstained ≥ 0.9.\n",
           "| language | split | n | hit@1 | hit@5 | MRR@10 | answerable abstained | off-topic abstained | met |",
           "|---|---|---|---|---|---|---|---|---|"]
     langs = sorted({k.split("/")[1] for k in hybrid["slices"] if k.startswith("lang/")})
