@@ -159,7 +159,7 @@ class GuideField:
     @lru_cache(maxsize=16)
     def _lexicon(self, language: str):
         """BM25 over one language's article and part entries (terms and summary), their keys, and the words in
-        more than a quarter of them (no stopword lists for most languages: the entries' own frequencies serve)."""
+        more than a quarter of them (left out of questions: "convention", "State" say nothing about which article)."""
         entries = [e for e in self.entries if e.language == language and e.paragraph is None]
         if not entries:
             return None
