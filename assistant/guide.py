@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -164,10 +165,7 @@ class GuideField:
         if not entries:
             return None
         docs = [word_units(e.search_text(), language) for e in entries]
-        frequency: dict[str, int] = {}
-        for doc in docs:
-            for w in set(doc):
-                frequency[w] = frequency.get(w, 0) + 1
+        frequency = Counter(w for doc in docs for w in set(doc))
         common = frozenset(w for w, n in frequency.items() if n > len(docs) / 4)
         bm25 = bm25s.BM25()
         bm25.index(docs, show_progress=False)
