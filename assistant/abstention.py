@@ -4,7 +4,9 @@
 questions they do not (none of them is in the eval sets); a line may name its "language"
 (default "en"). A floor is calibrated per regime, a pair (question language, text language):
 "nl" for Dutch questions over the Dutch texts, "fr>en" for French questions over the English
-ones (cross-lingual cosines run lower than same-language ones). Each floor is the cut between
+ones (cross-lingual cosines run lower than same-language ones), and "other>en" for a question in a language
+with neither calibration questions nor a guide of its own (Italian, say): every question not in English, scored
+as such a question would be. Each floor is the cut between
 the two score distributions that keeps nearly every answerable question, computed once per
 index build and model and cached beside the index.
 """
@@ -40,25 +42,36 @@ def regime(question_language: str, text_language: str) -> str:
     return question_language if question_language == text_language else f"{question_language}>{text_language}"
 
 
+# The question language of the pooled regime for languages served without calibration questions or a guide.
+OTHER = "other"
+
+
 def regimes(text_languages: set[str]) -> list[tuple[str, str]]:
     """(question language, text language) pairs to calibrate: each language with questions over its own texts
-    when there are any, and over the English texts when it is not English."""
+    when there are any, and over the English texts when it is not English; then `OTHER` over the English texts."""
     out = []
     for lang in languages():
         if lang in text_languages:
             out.append((lang, lang))
         if lang != "en" and "en" in text_languages:
             out.append((lang, "en"))
+    if any(lang != "en" for lang, _ in out) and "en" in text_languages:
+        out.append((OTHER, "en"))
     return out
 
 
 def _questions(name: str, language: str | None = None, searched: str | None = None) -> list[str]:
     """Questions of one calibration file, optionally only those in one language and meant for texts in
     ``searched`` (a line's optional "texts" lists the text languages it was written for, e.g. Dutch
-    questions on the UN Convention, which has no Dutch text here)."""
+    questions on the UN Convention, which has no Dutch text here). `OTHER` takes every language but the texts'."""
     with (HERE / name).open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    return [r["question"] for r in rows if (language is None or r.get("language", "en") == language)
+
+    def wanted(lang: str) -> bool:
+        if language == OTHER:
+            return lang != (searched or "en")
+        return language is None or lang == language
+    return [r["question"] for r in rows if wanted(r.get("language", "en"))
             and (searched is None or searched in r.get("texts", [searched]))]
 
 
@@ -120,7 +133,8 @@ def cached_calibration(cache: Path, fingerprint: str, confidence: Signal,
                        available: set[str]) -> dict[str, Calibration]:
     """Per-regime calibrations for this index build (texts in the ``available`` languages), computed on
     first use and kept in `cache`."""
-    key = f"{fingerprint}:{_files_hash()}"
+    pairs = regimes(available)
+    key = f"{fingerprint}:{_files_hash()}:{','.join(regime(q, t) for q, t in pairs)}"
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("key") == key:

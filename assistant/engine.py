@@ -23,7 +23,7 @@ from index.pinpoint import article_citation, label, node_id, note_citation, part
 
 from . import answer as extract
 from . import comparison
-from .abstention import Calibration, cached_calibration, regime
+from .abstention import OTHER, Calibration, cached_calibration, regime
 from .blocks import BlockVectors
 from .conversation import Turn, follow_up_focus, follow_up_query, named_treaties, without_treaty_names
 from .crossrefs import linked_articles
@@ -229,10 +229,13 @@ class Assistant:
 
     def threshold(self, language: str = "en", asked: str | None = None) -> float:
         """The abstention floor for questions asked in ``asked`` (default: the same) over texts in ``language``.
-        A language pair without calibration questions takes the lowest floor calibrated for other questions over
-        those texts (cross-lingual cosines run lower), then the English one."""
+        A language pair without calibration questions takes the pooled floor of questions in languages without a
+        guide (`OTHER`), else the lowest floor calibrated for other questions over those texts (cross-lingual
+        cosines run lower), then the English one."""
         asked = asked or language
         found = self.calibrations.get(regime(asked, language))
+        if found is None and asked != language:
+            found = self.calibrations.get(regime(OTHER, language))
         if found is None and asked != language:
             cross = [c for c in self.calibrations.values() if c.searched == language and c.language != language]
             found = min(cross, key=lambda c: c.threshold) if cross else None
@@ -550,4 +553,5 @@ def _settings() -> FusionSettings:
                           bm25_weight=config.bm25_weight(), primary_boost=config.primary_boost(),
                           treaty_margin=config.treaty_margin(), coverage_weight=config.coverage_weight(),
                           guide_weight=config.guide_weight(), guide_term_weight=config.guide_term_weight(),
-                          guide_lexical_weight=config.guide_lexical_weight())
+                          guide_lexical_weight=config.guide_lexical_weight(),
+                          guide_word_evidence=config.guide_word_evidence())

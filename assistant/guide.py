@@ -144,6 +144,17 @@ class GuideField:
     def lexical_scores(self, question: str, treaties, language: str) -> dict[tuple[str, ...], float]:
         """(treaty, article) -> BM25 of the question against the entries written in its own language, divided by
         the best (empty when none matches): the guide's words in the reader's language, where the texts have none."""
+        out = self.word_scores(question, tuple(treaties), language)
+        top = max(out.values(), default=0.0)
+        return {key: s / top for key, s in out.items()} if top > 0 else {}
+
+    @lru_cache(maxsize=256)
+    def word_scores(self, question: str, treaties: tuple[str, ...], language: str) -> dict[tuple[str, ...], float]:
+        """(treaty, article) -> raw BM25 of the question against the entries in its own ``language`` (cached: the
+        ranking and the abstention signal both use them).
+
+            >>> field.word_scores("Un pays peut-il refuser d'extrader ses ressortissants ?", ("un-cybercrime-2024",), "fr")
+        """
         found = self._lexicon(language)
         if found is None:
             return {}
@@ -153,9 +164,7 @@ class GuideField:
             return {}
         scores = bm25.get_scores(words)
         wanted = set(treaties)
-        out = {key: float(s) for key, s in zip(keys, scores) if s > 0 and key[0] in wanted}
-        top = max(out.values(), default=0.0)
-        return {key: s / top for key, s in out.items()} if top > 0 else {}
+        return {key: float(s) for key, s in zip(keys, scores) if s > 0 and key[0] in wanted}
 
     @lru_cache(maxsize=16)
     def _lexicon(self, language: str):

@@ -375,11 +375,12 @@ def _ablated_settings(name: str, base: FusionSettings) -> FusionSettings:
     if name == "hybrid-no-spread":
         return replace(base, treaty_margin=None)
     if name == "hybrid-no-guide":
-        return replace(base, guide_weight=0.0, guide_term_weight=0.0, guide_lexical_weight=0.0)
+        return replace(base, guide_weight=0.0, guide_term_weight=0.0, guide_lexical_weight=0.0,
+                       guide_word_evidence=0.0)
     if name == "hybrid-guide-only-terms":
         return replace(base, guide_weight=0.0)
     if name == "hybrid-no-guide-words":
-        return replace(base, guide_lexical_weight=0.0)
+        return replace(base, guide_lexical_weight=0.0, guide_word_evidence=0.0)
     if name == "hybrid-no-coverage":
         return replace(base, coverage_weight=0.0)
     raise ValueError(name)

@@ -25,6 +25,7 @@
 | TREATY_QA_GUIDE_WEIGHT    | (see guide_weight)              | weight of the plain-language guide field in the fusion |
 | TREATY_QA_GUIDE_TERM_WEIGHT | (see guide_term_weight)       | lift of an article whose guide terms the question uses |
 | TREATY_QA_GUIDE_LEXICAL_WEIGHT | (see guide_lexical_weight) | weight of BM25 over the guide in a question's own language, when the texts are in another |
+| TREATY_QA_GUIDE_WORD_EVIDENCE | (see guide_word_evidence) | weight of the guide's words in a question's own language in the abstention signal, when the texts are in another |
 | TREATY_QA_SILENT_SHARE    | (see SILENT_SHARE)              | share of a question's key words absent from the texts that can make it "not addressed" |
 | TREATY_QA_SILENT_COSINE   | (see SILENT_COSINE)             | best-passage cosine under which such a question is "not addressed" |
 | TREATY_QA_SILENT_GUIDE    | (see SILENT_GUIDE)              | best guide-entry cosine under which such a question is "not addressed" |
@@ -54,6 +55,7 @@ GUIDE_WEIGHT = 2.0
 GUIDE_TERM_WEIGHT = 0.5
 # Chosen on the dev split of the multilingual questions: best hit@1, then hit@5, then the smallest, of 0 to 3 in steps of 0.5.
 GUIDE_LEXICAL_WEIGHT = 2.0
+GUIDE_WORD_EVIDENCE = 0.02
 # With multilingual-e5-small the best cosine alone separates off-topic questions best; word coverage
 # (MiniLM's helper) pushed lay questions, which share few words with the text, under the floor.
 COVERAGE_WEIGHT = 0.0
@@ -229,6 +231,11 @@ def guide_lexical_weight() -> float:
     return _float("TREATY_QA_GUIDE_LEXICAL_WEIGHT", GUIDE_LEXICAL_WEIGHT)
 
 
+def guide_word_evidence() -> float:
+    """Weight of the guide's words in the question's language in the abstention signal, for a question the texts are not in."""
+    return _float("TREATY_QA_GUIDE_WORD_EVIDENCE", GUIDE_WORD_EVIDENCE)
+
+
 def silent_share() -> float:
     """Share of a question's distinctive words absent from the searched texts above which it may be "not addressed"."""
     return _float("TREATY_QA_SILENT_SHARE", SILENT_SHARE)
@@ -300,8 +307,8 @@ def _llm_url_checked() -> str | None:
 # Every setting read from the environment, in the order problems() checks them.
 SETTINGS = (fetch_timeout, app_host, app_port, app_concurrency, allowed_hosts, rate_limit, rate_burst, model_name,
             query_encoder, chunk_size, chunk_overlap, approximate_above, fusion, treaty_margin, coverage_weight,
-            guide_weight, guide_term_weight, guide_lexical_weight, silent_share, silent_cosine, silent_guide, rrf_k, dense_weight,
-            bm25_weight, primary_boost, abstain_threshold, _llm_url_checked, llm_model, llm_key, llm_timeout)
+            guide_weight, guide_term_weight, guide_lexical_weight, guide_word_evidence, silent_share, silent_cosine,
+            silent_guide, rrf_k, dense_weight, bm25_weight, primary_boost, abstain_threshold, _llm_url_checked, llm_model, llm_key, llm_timeout)
 
 
 def problems() -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from dataclasses import replace
 
 import pytest
@@ -106,7 +107,16 @@ def test_floors_are_calibrated_per_question_language(qa):
         c = qa.calibrations[f"{code}>en"]
         assert (c.language, c.searched) == (code, "en") and c.n_on >= 45 and c.n_off >= 45
         assert c.on_topic_kept >= 0.9 and qa.threshold("en", code) == c.threshold
-    assert qa.calibrations["nl"].searched == "nl" and qa.threshold("en", "it") <= qa.threshold("en")
+    assert qa.calibrations["nl"].searched == "nl"
+    # A language with neither calibration questions nor a guide (Italian) takes the floor of every non-English
+    # calibration question scored as one in such a language: no guide words in its signal, so a lower floor.
+    other = qa.calibrations["other>en"]
+    assert other.n_on >= 7 * 45 and qa.threshold("en", "it") == other.threshold
+    assert other.threshold < min(qa.calibrations[f"{code}>en"].threshold for code in ("fr", "es", "de"))
+    italian = qa.ask("Uno Stato può rifiutare l'estradizione dei propri cittadini?")
+    assert italian.question_language.code == "it" and not italian.abstained
+    assert italian.citations[0].article == "37"
+    assert qa.ask("Qual è la ricetta della pizza margherita?").abstained
 
 
 def test_the_guide_in_the_question_language_is_matched_word_for_word(qa):
@@ -129,6 +139,29 @@ def test_the_guide_in_the_question_language_is_matched_word_for_word(qa):
     clone.retriever = copy.copy(qa.retriever)
     clone.retriever.settings = replace(qa.retriever.settings, guide_lexical_weight=0.0)
     assert first(clone.ask(german)) != "18"
+
+
+def test_the_guide_words_in_the_question_language_raise_its_abstention_signal(qa):
+    """Across languages the signal rises by 0.02 * log(1 + the best BM25 over the guide in the question's language):
+    more for a question the treaty answers, whose words are in some entry, than for one in its field that it does
+    not address (both written for this test)."""
+    field = qa.retriever.guide
+    answerable = "Une entreprise peut-elle être poursuivie pénalement ?"
+    unaddressed = "La convention oblige-t-elle les écoles à enseigner la programmation ?"
+    treaties = qa.default_scope("en").treaties
+    top = lambda q: max(field.word_scores(q, treaties, "fr").values(), default=0.0)  # noqa: E731
+    assert top(answerable) > 2 * top(unaddressed) > 0
+    clone = copy.copy(qa)
+    clone.retriever = copy.copy(qa.retriever)
+    clone.retriever.settings = replace(qa.retriever.settings, guide_word_evidence=0.0)
+    weight = qa.retriever.settings.guide_word_evidence
+    assert weight == 0.02
+    for question in (answerable, unaddressed):
+        gained = qa.signal(question, "fr", "en") - clone.signal(question, "fr", "en")
+        assert gained == pytest.approx(weight * math.log1p(top(question)), abs=1e-9)
+    # A question in the texts' language is untouched.
+    english = "Can a company be held criminally liable?"
+    assert qa.signal(english, "en", "en") == clone.signal(english, "en", "en")
 
 
 def test_a_language_version_added_later_is_searched_for_questions_in_it(qa, corpus, corpus_dir, tmp_path):
