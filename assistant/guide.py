@@ -153,7 +153,9 @@ class GuideField:
         """(treaty, article) -> raw BM25 of the question against the entries in its own ``language`` (cached: the
         ranking and the abstention signal both use them).
 
-            >>> field.word_scores("Un pays peut-il refuser d'extrader ses ressortissants ?", ("un-cybercrime-2024",), "fr")
+            >>> scores = field.word_scores("Un pays peut-il refuser d'extrader ses ressortissants ?", ("un-cybercrime-2024",), "fr")
+            >>> max(scores, key=scores.get)
+            ('un-cybercrime-2024', '37')
         """
         found = self._lexicon(language)
         if found is None:

@@ -1,6 +1,7 @@
 """Shared fixtures: the real shared corpus, loaded once per test session."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -47,6 +48,20 @@ def qa(corpus_dir, index_data_dir):
     from assistant.engine import Assistant
 
     return Assistant.open(corpus_dir, index_data_dir, rebuild=False)
+
+
+@pytest.fixture(scope="session")
+def seed_guide_vectors(qa, index_data_dir):
+    """Copies the session's guide vectors into another data dir: they depend only on the guide and the model,
+    and embedding the guide again costs a test minutes on two cores (tests of that cache build their own)."""
+    from index import store
+
+    def seed(data_dir: Path) -> None:
+        root = store.index_root(data_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        for path in store.index_root(index_data_dir).glob("guide-*.npy"):
+            shutil.copy(path, root / path.name)
+    return seed
 
 
 @pytest.fixture(scope="session")

@@ -186,11 +186,12 @@ def test_a_full_disk_keeps_the_previous_index(small_corpus, tmpfs):
     assert store.ensure(small_corpus, data).path == good
 
 
-def test_a_read_only_data_dir_serves_its_index_and_refuses_rebuilds_clearly(small_corpus, tmpfs):
+def test_a_read_only_data_dir_serves_its_index_and_refuses_rebuilds_clearly(small_corpus, tmpfs, seed_guide_vectors):
     from assistant.engine import Assistant
 
     data = tmpfs("readonly", "32m")
     good = store.build(small_corpus, data)
+    seed_guide_vectors(data)
     _remount_read_only(data)
     with pytest.raises(OSError):
         (data / "probe").write_text("x")  # the mount really is read-only, root or not
@@ -211,12 +212,13 @@ def test_a_read_only_data_dir_serves_its_index_and_refuses_rebuilds_clearly(smal
     assert out.stderr.strip().splitlines()[-1].startswith("error: cannot write the index in")
 
 
-def test_above_the_configured_size_the_index_is_ivf(small_corpus, tmp_path, monkeypatch):
+def test_above_the_configured_size_the_index_is_ivf(small_corpus, tmp_path, monkeypatch, seed_guide_vectors):
     from assistant.engine import Assistant
 
     monkeypatch.setenv("TREATY_QA_APPROX_ABOVE", "10")
     data = tmp_path / "data"
     loaded = store.ensure(small_corpus, data)
+    seed_guide_vectors(data)
     assert loaded.manifest["index"] == {"type": "ivf", "n": len(loaded.chunks), "nlist": 1, "nprobe": store.IVF_NPROBE}
     assert loaded.manifest["inputs"]["approximate_above"] == 10
     assert loaded.vectors.nprobe == store.IVF_NPROBE and loaded.vectors.ntotal == len(loaded.chunks) > 10
@@ -228,12 +230,13 @@ def test_above_the_configured_size_the_index_is_ivf(small_corpus, tmp_path, monk
 
 
 @pytest.fixture(scope="module")
-def small_build(corpus_dir, tmp_path_factory):
+def small_build(corpus_dir, tmp_path_factory, seed_guide_vectors):
     """One build of the Additional Protocol, copied by each test that damages it."""
     small = tmp_path_factory.mktemp("small-corpus")
     shutil.copy(corpus_dir / PROTOCOL, small / PROTOCOL)
     data = tmp_path_factory.mktemp("small-data")
     store.build(small, data)
+    seed_guide_vectors(data)
     return small, data
 
 
