@@ -68,9 +68,7 @@ def _questions(name: str, language: str | None = None, searched: str | None = No
         rows = [json.loads(line) for line in f if line.strip()]
 
     def wanted(lang: str) -> bool:
-        if language == OTHER:
-            return lang != (searched or "en")
-        return language is None or lang == language
+        return lang != searched if language == OTHER else language is None or lang == language
     return [r["question"] for r in rows if wanted(r.get("language", "en"))
             and (searched is None or searched in r.get("texts", [searched]))]
 
@@ -122,6 +120,15 @@ def calibrate(confidence: Signal, key: str, language: str = "en", searched: str 
     off = [confidence(q, language, searched) for q in _questions("off_topic.jsonl", language, searched)]
     threshold, kept, rejected = choose_threshold(on, off)
     return Calibration(round(threshold, 4), kept, rejected, len(on), len(off), key, language, searched)
+
+
+def floor_for(calibrations: dict[str, Calibration], asked: str, language: str) -> Calibration:
+    """The calibration that applies to questions asked in ``asked`` over texts in ``language``: that regime's, else
+    (for a question in another language) the pooled `OTHER` one, else the texts' language's, else English's."""
+    found = calibrations.get(regime(asked, language))
+    if found is None and asked != language:
+        found = calibrations.get(regime(OTHER, language))
+    return found or calibrations.get(language) or calibrations.get("en") or next(iter(calibrations.values()))
 
 
 def calibrate_all(confidence: Signal, key: str, text_languages: set[str]) -> dict[str, Calibration]:

@@ -23,7 +23,7 @@ from index.pinpoint import article_citation, label, node_id, note_citation, part
 
 from . import answer as extract
 from . import comparison
-from .abstention import OTHER, Calibration, cached_calibration, regime
+from .abstention import Calibration, cached_calibration, floor_for
 from .blocks import BlockVectors
 from .conversation import Turn, follow_up_focus, follow_up_query, named_treaties, without_treaty_names
 from .crossrefs import linked_articles
@@ -228,19 +228,9 @@ class Assistant:
         return cls(loaded, data_dir=data_dir, progress=progress)
 
     def threshold(self, language: str = "en", asked: str | None = None) -> float:
-        """The abstention floor for questions asked in ``asked`` (default: the same) over texts in ``language``.
-        A language pair without calibration questions takes the pooled floor of questions in languages without a
-        guide (`OTHER`), else the lowest floor calibrated for other questions over those texts (cross-lingual
-        cosines run lower), then the English one."""
-        asked = asked or language
-        found = self.calibrations.get(regime(asked, language))
-        if found is None and asked != language:
-            found = self.calibrations.get(regime(OTHER, language))
-        if found is None and asked != language:
-            cross = [c for c in self.calibrations.values() if c.searched == language and c.language != language]
-            found = min(cross, key=lambda c: c.threshold) if cross else None
-        found = found or self.calibrations.get(language) or self.calibrations.get("en") or next(iter(self.calibrations.values()))
-        return found.threshold
+        """The abstention floor for questions asked in ``asked`` (default: the same) over texts in ``language``
+        (a language without calibration questions takes the pooled floor of such languages: `floor_for`)."""
+        return floor_for(self.calibrations, asked or language, language).threshold
 
     def signal(self, question: str, asked: str, language: str) -> float:
         """The abstention signal of a question asked in ``asked`` over every loaded text in ``language``."""

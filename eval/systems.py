@@ -16,7 +16,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from assistant.abstention import calibrate_all, regime
+from assistant.abstention import calibrate_all, floor_for
 from assistant.engine import Assistant
 from assistant.guide import GuideField
 from assistant.language import shared_terms
@@ -265,8 +265,8 @@ def _variant(qa: Assistant, corpus_dir: Path | None, cache: Path, name: str, par
 def _calibrated(retriever: HybridRetriever, qa: Assistant):
     """Per-regime floors for a variant retriever, from the same held-out questions as the product's."""
     signal = lambda q, asked, lang: retriever.confidence(q, qa.default_scope(lang), shared_terms(q, asked, lang), asked)  # noqa: E731
-    floors = {key: c.threshold for key, c in calibrate_all(signal, "eval", {lg for _, lg in qa.corpus.treaties}).items()}
-    return lambda language, asked=None: floors.get(regime(asked or language, language), floors.get(language, floors["en"]))
+    calibrations = calibrate_all(signal, "eval", {lg for _, lg in qa.corpus.treaties})
+    return lambda language, asked=None: floor_for(calibrations, asked or language, language).threshold
 
 
 MAIN = ("hybrid", "dense", "bm25", "naive-dense", "article-dense")
