@@ -32,6 +32,7 @@ from .errors import UserError
 from .generator import GeneratorError, generate
 from .glossary import expand
 from .guide import GuideField, load_guide
+from .uncovered import load_topics
 from .language import QuestionLanguage, identify, shared_terms, text_language, warm_up
 from .language import notice as language_notice
 from .offences import Offence, is_crime_question, offence_catalogue
@@ -200,10 +201,11 @@ class Assistant:
         self.guide = load_guide()
         guide_field = GuideField(self.guide, self.embedder, store.index_root(data_dir))
         self.retriever = HybridRetriever(loaded.chunks, loaded.vectors, self.embedder, settings or _settings(),
-                                         exact_up_to=loaded.manifest["inputs"]["approximate_above"], guide=guide_field)
+                                         exact_up_to=loaded.manifest["inputs"]["approximate_above"], guide=guide_field,
+                                         uncovered=load_topics())
         # The signal depends on the retriever's settings and on how it is formed, so both are part of the calibration's key.
         signal = hashlib.sha256((json.dumps(asdict(self.retriever.settings), sort_keys=True) + SIGNAL
-                                 + self.guide.digest).encode()).hexdigest()[:12]
+                                 + self.guide.digest + self.retriever.uncovered.digest).encode()).hexdigest()[:12]
         self.blocks = BlockVectors(loaded.chunks, self.embedder, store.index_root(data_dir),
                                    loaded.manifest["fingerprint"], progress)
         self.silence = Silence(self.guide, _vocabulary(loaded.chunks), config.silent_share(), config.silent_cosine(),
@@ -544,4 +546,4 @@ def _settings() -> FusionSettings:
                           treaty_margin=config.treaty_margin(), coverage_weight=config.coverage_weight(),
                           guide_weight=config.guide_weight(), guide_term_weight=config.guide_term_weight(),
                           guide_lexical_weight=config.guide_lexical_weight(),
-                          guide_word_evidence=config.guide_word_evidence())
+                          guide_word_evidence=config.guide_word_evidence(), uncovered_words=config.uncovered_words())

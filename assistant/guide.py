@@ -168,6 +168,12 @@ class GuideField:
         wanted = set(treaties)
         return {key: float(s) for key, s in zip(keys, scores) if s > 0 and key[0] in wanted}
 
+    def common_words(self, language: str) -> frozenset[str]:
+        """The words in more than a quarter of the guide's entries in ``language`` ("convention", "State"): they
+        name the treaty, not a subject."""
+        found = self._lexicon(language)
+        return found[2] if found is not None else frozenset()
+
     @lru_cache(maxsize=16)
     def _lexicon(self, language: str):
         """BM25 over one language's article and part entries (terms and summary), their keys, and the words in

@@ -14,13 +14,15 @@ from index.chunking import Chunk
 from index.embedding import Embedder
 
 from .guide import GuideField
+from .uncovered import UncoveredTopics
 from .lexical import LexicalIndex
 from .text import tokens
 
 MODES = ("hybrid", "dense", "bm25")
 # How the abstention signal is formed (part of the calibration cache's key: change it when the formula changes).
 SIGNAL = ("best cosine + coverage_weight * coverage; across languages, its mean with the best guide cosine, "
-          "plus guide_word_evidence * log(1 + best BM25 over the guide in the question's language)")
+          "plus guide_word_evidence * log(1 + best BM25 over the guide in the question's language), "
+          "minus uncovered_words * max(0, log(1 + best BM25 over the uncovered topics) - log(1 + that guide BM25))")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class FusionSettings:
     # with any entry (0.02 chosen on the multilingual dev split of 0.005-0.03; the product on that split then
     # abstains on 78 instead of 74 of 89 off-topic questions, and still on 3 of 264 answerable ones).
     guide_word_evidence: float = 0.0
+    # Across languages, the signal falls by this weight times how far the question's best BM25 over the editorial
+    # list of topics the treaties do not cover (assistant/uncovered.py) exceeds its best over the guide, both in its
+    # own language and in log(1 + score): "Does the treaty give web shops' customers fourteen days to cancel?"
+    # shares more words with "consumer returns" than with any article's entry.
+    uncovered_words: float = 0.0
 
 
 @dataclass
@@ -85,9 +92,10 @@ class HybridRetriever:
     """Ranks chunks for a question within a scope; `run` is the whole public surface."""
 
     def __init__(self, chunks: list[Chunk], vectors, embedder: Embedder, settings: FusionSettings = FusionSettings(),
-                 exact_up_to: int = 0, guide: GuideField | None = None):
+                 exact_up_to: int = 0, guide: GuideField | None = None, uncovered: UncoveredTopics | None = None):
         self.chunks = chunks
         self.guide = guide
+        self.uncovered = uncovered
         self.vectors = vectors
         self.embedder = embedder
         self.settings = settings
@@ -183,10 +191,19 @@ class HybridRetriever:
             # Across languages a chunk's cosine says less (the texts' wording is not the question's), while
             # the guide has entries in the question's own language: the signal is the mean of the two best.
             evidence = (evidence + max(guide.values())) / 2
-            if s.guide_word_evidence:
-                words = self.guide.word_scores(question, scope.treaties, asked)
-                evidence += s.guide_word_evidence * float(np.log1p(max(words.values(), default=0.0)))
+            evidence += self._word_evidence(question, scope, asked)
         return ranked[:k], evidence
+
+    def _word_evidence(self, question: str, scope: Scope, asked: str) -> float:
+        """For a question in another language than the texts: the guide's words in its language raise the
+        signal, and an uncovered topic's words, where they outweigh the guide's, lower it."""
+        s = self.settings
+        guide = float(np.log1p(max(self.guide.word_scores(question, scope.treaties, asked).values(), default=0.0)))
+        out = s.guide_word_evidence * guide
+        if s.uncovered_words and self.uncovered is not None:
+            topic = float(np.log1p(self.uncovered.best(question, scope.treaties, asked, self.guide.common_words(asked))))
+            out -= s.uncovered_words * max(0.0, topic - guide)
+        return out
 
     def guide_scores(self, question: str, scope: Scope, query: np.ndarray | None = None,
                      asked: str | None = None) -> dict[tuple[str, ...], float]:

