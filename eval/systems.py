@@ -262,9 +262,11 @@ def _variant(qa: Assistant, corpus_dir: Path | None, cache: Path, name: str, par
     return store.ensure(corpus_dir, cache / "variants" / name, qa.index.manifest["model"]["name"], params=params)
 
 
-def _calibrated(retriever: HybridRetriever, qa: Assistant):
-    """Per-regime floors for a variant retriever, from the same held-out questions as the product's."""
-    signal = lambda q, asked, lang: retriever.confidence(q, qa.default_scope(lang), shared_terms(q, asked, lang), asked)  # noqa: E731
+def _calibrated(retriever: HybridRetriever, qa: Assistant, mode: str = "hybrid"):
+    """Per-regime floors for a variant retriever in one mode, from the same held-out questions as the product's.
+    A dense-only system needs its own: across languages its signal has no guide part."""
+    def signal(q: str, asked: str, lang: str) -> float:
+        return retriever.rank(q, qa.default_scope(lang), k=1, mode=mode, lexical=shared_terms(q, asked, lang), asked=asked)[1]
     calibrations = calibrate_all(signal, "eval", {lg for _, lg in qa.corpus.treaties})
     return lambda language, asked=None: floor_for(calibrations, asked or language, language).threshold
 
@@ -328,8 +330,10 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
     retrievers: dict[str, HybridRetriever] = {}
     for name in names:
         desc = describe(name)
-        if name in ("hybrid", "dense", "bm25"):
+        if name in ("hybrid", "bm25"):
             out[name] = ProductSystem(name, desc, qa, qa.retriever, name, threshold)
+        elif name == "dense":
+            out[name] = ProductSystem(name, desc, qa, qa.retriever, name, _calibrated(qa.retriever, qa, "dense"))
         elif name in ("naive-dense", "article-dense", "article-bm25"):
             kind = "windows" if name == "naive-dense" else "articles"
             if kind not in passages:
@@ -344,7 +348,7 @@ def build_systems(qa: Assistant, names: list[str], cache: Path, corpus_dir: Path
             if key not in retrievers:
                 retrievers[key] = _model_retriever(qa, key, cache, progress)
             retriever = retrievers[key]
-            floors = threshold if retriever is qa.retriever else _calibrated(retriever, qa)
+            floors = threshold if retriever is qa.retriever and mode == "hybrid" else _calibrated(retriever, qa, mode)
             out[name] = ProductSystem(name, desc, qa, retriever, mode, floors)
         elif name == "hybrid-no-planning":
             out[name] = ProductSystem(name, desc, qa, qa.retriever, "hybrid", threshold, plan=False)
