@@ -32,7 +32,6 @@ from .errors import UserError
 from .generator import GeneratorError, generate
 from .glossary import expand
 from .guide import GuideField, load_guide
-from .uncovered import load_topics
 from .language import QuestionLanguage, identify, shared_terms, text_language, warm_up
 from .language import notice as language_notice
 from .offences import Offence, is_crime_question, offence_catalogue
@@ -41,6 +40,7 @@ from .lookup import Lookup, lookup, lookup_reference
 from .references import parse_reference
 from .retriever import MODES, SIGNAL, FusionSettings, Hit, HybridRetriever, Scope
 from .text import normalize, tokens, unpaired_surrogate
+from .uncovered import load_topics
 
 MAX_QUESTION = 2000
 ANSWER_PASSAGES = 6  # passages whose sentences may be quoted

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
-from .text import word_units
+from .lexical import WordScorer
 from .vectorcache import load_vectors, save_vectors
 
 GUIDE_DIR = Path(__file__).resolve().parent / "data" / "guide"
@@ -160,13 +159,9 @@ class GuideField:
         found = self._lexicon(language)
         if found is None:
             return {}
-        bm25, keys, common = found
-        words = [w for w in word_units(question, language) if w in bm25.vocab_dict and w not in common]
-        if not words:
-            return {}
-        scores = bm25.get_scores(words)
+        scorer, keys, common = found
         wanted = set(treaties)
-        return {key: float(s) for key, s in zip(keys, scores) if s > 0 and key[0] in wanted}
+        return {key: s for key, s in zip(keys, scorer.scores(question, common)) if s > 0 and key[0] in wanted}
 
     def common_words(self, language: str) -> frozenset[str]:
         """The words in more than a quarter of the guide's entries in ``language`` ("convention", "State"): they
@@ -176,17 +171,15 @@ class GuideField:
 
     @lru_cache(maxsize=16)
     def _lexicon(self, language: str):
-        """BM25 over one language's article and part entries (terms and summary), their keys, and the words in
-        more than a quarter of them (left out of questions: "convention", "State" say nothing about which article)."""
+        """A word scorer over one language's article and part entries (terms and summary), their keys, and the words
+        in more than a quarter of them (left out of questions: "convention", "State" say nothing about which article)."""
         entries = [e for e in self.entries if e.language == language and e.paragraph is None]
         if not entries:
             return None
-        docs = [word_units(e.search_text(), language) for e in entries]
-        frequency = Counter(w for doc in docs for w in set(doc))
-        common = frozenset(w for w, n in frequency.items() if n > len(docs) / 4)
-        bm25 = bm25s.BM25()
-        bm25.index(docs, show_progress=False)
-        return bm25, [e.key for e in entries], common
+        scorer = WordScorer([e.search_text() for e in entries], language)
+        frequency = Counter(w for doc in scorer.docs for w in set(doc))
+        common = frozenset(w for w, n in frequency.items() if n > len(scorer.docs) / 4)
+        return scorer, [e.key for e in entries], common
 
     def scores(self, query: np.ndarray, treaties, language: str = "en") -> dict[tuple[str, ...], float]:
         """(treaty, article) -> cosine of the question with that article's guide entry, for these treaties: the

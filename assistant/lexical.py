@@ -9,7 +9,7 @@ import numpy as np
 
 from index.chunking import Chunk
 
-from .text import tokens
+from .text import tokens, word_units
 
 
 def chunk_tokens(chunk: Chunk) -> list[str]:
@@ -56,3 +56,22 @@ class LexicalIndex:
             return []
         top = np.argsort(-sub, kind="stable")[:limit]
         return [(int(rows[i]), float(sub[i])) for i in top]
+
+
+class WordScorer:
+    """BM25 over a few short texts in one language (guide entries, topic descriptions), for a question's words.
+
+        >>> WordScorer(["return an online order", "fly a drone"], "en").scores("Can I return my order?")[1]
+        0.0
+    """
+
+    def __init__(self, texts: list[str], language: str):
+        self.language = language
+        self.docs = [word_units(t, language) for t in texts]
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(self.docs, show_progress=False)
+
+    def scores(self, question: str, ignore: frozenset[str] = frozenset()) -> list[float]:
+        """Raw BM25 of each text for the question's word units, those in ``ignore`` left out (all 0 when none is known)."""
+        words = [w for w in word_units(question, self.language) if w in self._bm25.vocab_dict and w not in ignore]
+        return [float(x) for x in self._bm25.get_scores(words)] if words else [0.0] * len(self.docs)

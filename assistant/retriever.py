@@ -14,9 +14,9 @@ from index.chunking import Chunk
 from index.embedding import Embedder
 
 from .guide import GuideField
-from .uncovered import UncoveredTopics
 from .lexical import LexicalIndex
 from .text import tokens
+from .uncovered import UncoveredTopics
 
 MODES = ("hybrid", "dense", "bm25")
 # How the abstention signal is formed (part of the calibration cache's key: change it when the formula changes).
@@ -280,6 +280,7 @@ class HybridRetriever:
             seen.add(treaty)
         return [ranked[n] for n in lead] + [h for n, h in enumerate(ranked) if n not in lead]
 
-    def confidence(self, question: str, scope: Scope, lexical: str | None = None, asked: str | None = None) -> float:
-        """The abstention signal for a question (what `rank` returns beside the hits)."""
-        return self.rank(question, scope, k=1, lexical=lexical, asked=asked)[1]
+    def confidence(self, question: str, scope: Scope, lexical: str | None = None, asked: str | None = None,
+                   mode: str = "hybrid") -> float:
+        """The abstention signal for a question (what `rank` returns beside the hits) in one mode."""
+        return self.rank(question, scope, k=1, mode=mode, lexical=lexical, asked=asked)[1]

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import bm25s
-
-from .text import word_units
+from .lexical import WordScorer
 
 TOPICS_FILE = Path(__file__).resolve().parent / "data" / "uncovered.json"
 
@@ -52,13 +50,9 @@ class UncoveredTopics:
 
     @lru_cache(maxsize=16)
     def _lexicon(self, language: str):
-        """BM25 over the topics' descriptions in one language (None when no topic is described in it)."""
-        if not any(language in t.descriptions for t in self.topics):
-            return None
+        """A word scorer over the descriptions in one language, and their topics (None when none is in it)."""
         rows = [t for t in self.topics if language in t.descriptions]
-        bm25 = bm25s.BM25()
-        bm25.index([word_units(t.descriptions[language], language) for t in rows], show_progress=False)
-        return bm25, rows
+        return (WordScorer([t.descriptions[language] for t in rows], language), rows) if rows else None
 
     @lru_cache(maxsize=256)
     def word_scores(self, question: str, treaties: tuple[str, ...], language: str,
@@ -68,12 +62,8 @@ class UncoveredTopics:
         found = self._lexicon(language)
         if found is None:
             return {}
-        bm25, rows = found
-        words = [w for w in word_units(question, language) if w in bm25.vocab_dict and w not in ignore]
-        if not words:
-            return {}
-        scores = bm25.get_scores(words)
-        return {t.id: float(s) for t, s in zip(rows, scores) if s > 0 and t.outside(treaties)}
+        scorer, rows = found
+        return {t.id: s for t, s in zip(rows, scorer.scores(question, ignore)) if s > 0 and t.outside(treaties)}
 
     def best(self, question: str, treaties: tuple[str, ...], language: str,
              ignore: frozenset[str] = frozenset()) -> float:

@@ -266,7 +266,7 @@ def _calibrated(retriever: HybridRetriever, qa: Assistant, mode: str = "hybrid")
     """Per-regime floors for a variant retriever in one mode, from the same held-out questions as the product's.
     A dense-only system needs its own: across languages its signal has no guide part."""
     def signal(q: str, asked: str, lang: str) -> float:
-        return retriever.rank(q, qa.default_scope(lang), k=1, mode=mode, lexical=shared_terms(q, asked, lang), asked=asked)[1]
+        return retriever.confidence(q, qa.default_scope(lang), shared_terms(q, asked, lang), asked, mode)
     calibrations = calibrate_all(signal, "eval", {lg for _, lg in qa.corpus.treaties})
     return lambda language, asked=None: floor_for(calibrations, asked or language, language).threshold
 
