@@ -41,6 +41,7 @@ from .references import parse_reference
 from .retriever import MODES, SIGNAL, FusionSettings, Hit, HybridRetriever, Scope
 from .text import normalize, tokens, unpaired_surrogate
 from .uncovered import load_topics
+from .wordforms import warm_up as warm_lemmas
 
 MAX_QUESTION = 2000
 ANSWER_PASSAGES = 6  # passages whose sentences may be quoted
@@ -209,7 +210,7 @@ class Assistant:
         self.blocks = BlockVectors(loaded.chunks, self.embedder, store.index_root(data_dir),
                                    loaded.manifest["fingerprint"], progress)
         self.silence = Silence(self.guide, _vocabulary(loaded.chunks), config.silent_share(), config.silent_cosine(),
-                               config.silent_guide(), config.SILENT_MOST)
+                               config.silent_guide(), config.SILENT_MOST, config.SILENT_BY_LANGUAGE)
         self.catalog = {e.id: e for e in load_catalog()}
         self.order = [e.id for e in load_catalog()]  # primary treaty first
         self._definitions = {key: defined_terms(t, self.catalog[t.id].definitions_article)
@@ -217,6 +218,7 @@ class Assistant:
         fixed = config.abstain_threshold()
         languages = {lang for _, lang in self.corpus.treaties}
         warm_up()  # language identification's models load while the rest starts
+        warm_lemmas(languages)  # and so do the Dutch lemmas of the not-addressed check
         self.calibrations = ({lang: Calibration(fixed, float("nan"), float("nan"), 0, 0, "env", lang) for lang in languages}
                              if fixed is not None else
                              cached_calibration(store.index_root(data_dir) / "calibration.json",

@@ -176,12 +176,13 @@ def _concordance(args) -> int:
 
 
 def _answer_table(results: list[dict]) -> str:
-    rows = [f"{'split':<6}{'lead':>7}{'lead2':>7}{'verbatim':>9}{'NA P':>7}{'NA R':>7}{'ans NA':>8}"
+    rows = [f"{'split':<6}{'lead':>7}{'lead2':>7}{'verbatim':>9}{'NA P':>7}{'NA R':>7}{'ans NA':>8}{'nl NA':>7}"
             f"{'off P':>7}{'off R':>7}{'FU P':>7}{'FU R':>7}{'p95 ms':>8}"]
     for r in results:
         q, na, off, fu = r["must_quote"], r["not_addressed"], r["off_topic"], r["follow_ups"]
         rows.append(f"{r['split']:<6}{_f(q['lead']):>7}{_f(q['lead_two']):>7}{_f(q['verbatim']):>9}{_f(na['precision']):>7}"
-                    f"{_f(na['recall']):>7}{_f(na['answerable_flagged']):>8}{_f(off['precision']):>7}{_f(off['recall']):>7}"
+                    f"{_f(na['recall']):>7}{_f(na['answerable_flagged']):>8}{_f(r['not_addressed_nl']['answerable_flagged']):>7}"
+                    f"{_f(off['precision']):>7}{_f(off['recall']):>7}"
                     f"{_f(fu['precision']):>7}{_f(fu['recall']):>7}{q['latency_ms']['p95']:>8.1f}")
     return "\n".join(rows)
 

@@ -210,12 +210,16 @@ def evaluate_answers(qa: Assistant, split: str | None = None, folder: Path = ANS
     answerable = ([(c.id, c.question, c.scope) for c in quote_cases]
                   + [(q.id, q.question, q.scope) for q in outsiders])
     negatives = [(q.id, q.question, q.scope) for q in load_questions([QUESTIONS_DIR / "negatives.jsonl"])]
+    # Dutch questions over the Dutch texts have their own not-addressed floors (chosen on the Dutch calibration
+    # questions); dutch.jsonl, which has no split and chose nothing, shows how often they flag an answerable one.
+    dutch = [(q.id, q.question, q.scope) for q in load_questions([QUESTIONS_DIR / "dutch.jsonl"]) if q.gold]
     pairs = [r for r in _rows("followups.jsonl", folder) if split is None or r["split"] == split]
     ask = Asker(qa)
     return {
         "split": split or "all",
         "must_quote": must_quote(ask, quote_cases),
         "not_addressed": not_addressed(ask, silent, answerable),
+        "not_addressed_nl": not_addressed(ask, [], dutch),
         "off_topic": off_topic(ask, negatives, [(c.id, c.question, c.scope) for c in quote_cases]),
         "follow_ups": follow_ups(pairs),
     }

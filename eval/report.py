@@ -336,6 +336,12 @@ ANSWER_TARGETS = {"lead_two": 0.90, "na_recall": 0.75, "answerable_flagged": 0.0
                   "off_recall": 0.90, "fu_precision": 0.95, "fu_recall": 0.80, "verbatim": 1.0}
 
 
+def _dutch(result: dict) -> str:
+    """'flagged share of n' for the Dutch answerable questions, or – for results from before they were measured."""
+    nl = result.get("not_addressed_nl")
+    return f"{_f(nl['answerable_flagged'])} of {nl['n_answerable']}" if nl else "–"
+
+
 def write_answer_report(folder: Path, results: list[dict]) -> None:
     """answers.md (per split: must-quote lines, not addressed, off-topic, follow-ups, misses) and answers.json."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -348,17 +354,18 @@ def write_answer_report(folder: Path, results: list[dict]) -> None:
           "first two lines does (the target); **both two**: both do; **anywhere**: some quoted line does.",
           "- **not addressed**: recall on in-domain questions the texts do not contain (the not-addressed line or an "
           "abstention counts); **answerable flagged**: share of answerable questions (must-quote and outsiders') wrongly "
-          "declared not addressed; precision over both.",
+          "declared not addressed; precision over both; **Dutch flagged**: the same for the Dutch questions of "
+          "`dutch.jsonl` over the Dutch texts (no split: the same rows under both).",
           "- **off-topic**: abstention with the retrieval eval's negatives as positives, against the must-quote questions.",
           "- **verbatim**: quoted lines whose text is inside the provision they cite.", "",
           "| split | n | lead | lead two | both two | anywhere | verbatim | NA precision | NA recall | answerable flagged "
-          "| off-topic P | off-topic R | follow-up P | follow-up R | ask p50 / p95 ms |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+          "| Dutch flagged | off-topic P | off-topic R | follow-up P | follow-up R | ask p50 / p95 ms |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         q, na, off, fu = r["must_quote"], r["not_addressed"], r["off_topic"], r["follow_ups"]
         md.append(f"| {r['split']} | {q['n']} | {_f(q['lead'])} | {_f(q['lead_two'])} | {_f(q['both_two'])} | "
                   f"{_f(q['anywhere'])} | {_f(q['verbatim'])} | {_f(na['precision'])} | {_f(na['recall'])} | "
-                  f"{_f(na['answerable_flagged'])} | {_f(off['precision'])} | {_f(off['recall'])} | {_f(fu['precision'])} | "
+                  f"{_f(na['answerable_flagged'])} | {_dutch(r)} | {_f(off['precision'])} | {_f(off['recall'])} | {_f(fu['precision'])} | "
                   f"{_f(fu['recall'])} | {q['latency_ms']['p50']:.1f} / {q['latency_ms']['p95']:.1f} |")
     md += ["", "Targets: " + ", ".join(f"{k} {'≤' if k == 'answerable_flagged' else '≥'} {v}" for k, v in ANSWER_TARGETS.items()), ""]
     for r in results:
@@ -373,7 +380,8 @@ def write_answer_report(folder: Path, results: list[dict]) -> None:
         md += ["", "### Not-addressed questions answered anyway", ""]
         md += [f"- {x['id']} “{x['question']}”" for x in na["per_question"] if not x["flagged"]]
         md += ["", "### Answerable questions declared not addressed", ""]
-        md += [f"- {x['id']} “{x['question']}” (absent: {', '.join(x['unmatched'])})" for x in na["wrongly_flagged"]]
+        md += [f"- {x['id']} “{x['question']}” (absent: {', '.join(x['unmatched'])})" for x in na["wrongly_flagged"]
+               + r.get("not_addressed_nl", {}).get("wrongly_flagged", [])]
         md += ["", "### Follow-up detection errors", ""]
         md += [f"- {x['id']} after “{x['previous']}”: “{x['question']}” — labelled {'follow-up' if x['label'] else 'standalone'}"
                for x in fu["misses"]]

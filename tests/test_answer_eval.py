@@ -75,6 +75,9 @@ def test_the_whole_answer_eval_runs_on_the_test_split_shape(qa, tmp_path):
         rows = [json.loads(line) for line in (ANSWERS_DIR / name).read_text(encoding="utf-8").splitlines()][:6]
         (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = evaluate_answers(qa, None, tmp_path)
-    assert set(result) == {"split", "must_quote", "not_addressed", "off_topic", "follow_ups"}
+    assert set(result) == {"split", "must_quote", "not_addressed", "not_addressed_nl", "off_topic", "follow_ups"}
     assert result["must_quote"]["verbatim"] == 1.0
     assert 0.0 <= result["not_addressed"]["recall"] <= 1.0 and result["off_topic"]["recall"] >= 0.8
+    # the Dutch questions of dutch.jsonl over the Dutch texts: at most the English target wrongly declared not addressed
+    dutch = result["not_addressed_nl"]
+    assert dutch["n_answerable"] == 37 and dutch["answerable_flagged"] <= 0.05, dutch["wrongly_flagged"]

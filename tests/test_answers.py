@@ -95,7 +95,7 @@ def test_abstains_plainly_on_off_topic_questions(qa, question):
 def test_calibration_separates_the_held_out_questions(qa):
     en, nl = qa.calibrations["en"], qa.calibrations["nl"]
     assert 0.6 < en.threshold < 0.95 and qa.threshold("en") == en.threshold  # multilingual-e5-small cosines
-    assert en.n_on >= 80 and en.n_off >= 60 and nl.n_on >= 20 and nl.n_off >= 20
+    assert en.n_on >= 80 and en.n_off >= 60 and nl.n_on >= 65 and nl.n_off >= 58
     assert en.on_topic_kept >= 0.97 and en.off_topic_rejected >= 0.9
     assert nl.on_topic_kept >= 0.95  # a wrong abstention hides a real answer
     assert qa.threshold("fr") == en.threshold  # a language without calibration questions uses the English floor

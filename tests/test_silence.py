@@ -13,6 +13,12 @@ def test_distinctive_terms_leave_out_generic_words_and_treaty_names():
     assert [t.word for t in distinctive_terms("Can a country refuse to extradite its own nationals?")] == ["refuse", "extradite", "nationals"]
 
 
+def test_dutch_distinctive_terms_leave_out_function_words_and_treaty_names():
+    words = [t.word for t in distinctive_terms("Regelt het corruptieverdrag hoeveel ouderschapsverlof ambtenaren krijgen?", "nl")]
+    assert words == ["ouderschapsverlof", "ambtenaren"]
+    assert [t.word for t in distinctive_terms("Zegt het VN-verdrag iets over mijn huurtoeslag?", "nl")] == ["huurtoeslag"]
+
+
 def test_not_found_terms_counts_the_text_the_glossary_and_the_guide():
     guide = load_guide()
     cited = [(UN, "67", "Any State Party may denounce this Convention by written notification to the Secretary-General.")]
@@ -44,3 +50,18 @@ def test_answerable_questions_are_not_declared_silent(qa):
 def test_off_topic_questions_still_abstain(qa):
     answer = qa.ask("What is the best recipe for chocolate chip cookies?", [UN])
     assert answer.abstained or answer.not_addressed
+
+
+def test_dutch_questions_the_dutch_texts_answer_are_not_declared_silent(qa):
+    # Written for this test. Before Dutch lemmas, compounds and function words were handled, the first was "not
+    # addressed" for "misdaan", "iets", "zelf" and "hem", and the second listed "corruptieverdrag" among its missing words.
+    extradite = qa.ask("Moet een staat een onderdaan die in het buitenland iets heeft misdaan zelf uitleveren, "
+                       "of mag hij hem zelf berechten?", ["coe-budapest-2001"], "nl")
+    assert not extradite.not_addressed and not extradite.abstained
+    bribed = qa.ask("Wordt een ambtenaar die is omgekocht volgens het corruptieverdrag gestraft?", ["un-corruption-2003"], "nl")
+    assert not bribed.not_addressed and not {"corruptieverdrag", "volgens"} & set(bribed.not_found_terms)
+
+
+def test_dutch_in_field_questions_the_texts_do_not_address(qa):
+    leave = qa.ask("Regelt het corruptieverdrag hoeveel ouderschapsverlof ambtenaren krijgen?", ["un-corruption-2003"], "nl")
+    assert leave.abstained or (leave.not_addressed and leave.unmatched == ["ouderschapsverlof"])
