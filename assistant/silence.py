@@ -70,6 +70,7 @@ _GENERIC_NL = set("""verdrag verdragen protocol protocollen aanvullend tekst tek
     kunt kon konden zou zouden zal zullen zult moest moesten mocht mochten heb hebt gehad werd werden geworden laten laat
     liet doen doet deed gedaan krijgen krijgt kreeg komen komt kwam houden geven geeft gegeven staan stond voordat nadat
     daarover daarmee daarvoor hierover waarover zichzelf direct extra mis achter tijdens volgens elk elke ieder iedere""".split())
+_GENERIC_BY_LANGUAGE = {"en": _GENERIC, "nl": _GENERIC | _GENERIC_NL}
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 
@@ -102,9 +103,8 @@ def distinctive_terms(question: str, language: str = "en") -> list[Term]:
 @lru_cache(maxsize=8)
 def _stop_words(language: str) -> frozenset[str]:
     """Words that never name a subject: stopwords and the generic words, in Dutch also the `stop-words` list."""
-    if language == "nl":
-        return frozenset(STOPWORDS["nl"] | set(stop_words.get_stop_words("dutch")) | _GENERIC | _GENERIC_NL)
-    return frozenset(STOPWORDS.get(language, STOPWORDS["en"]) | _GENERIC)
+    words = STOPWORDS.get(language, STOPWORDS["en"]) | _GENERIC_BY_LANGUAGE.get(language, _GENERIC)
+    return frozenset(words | set(stop_words.get_stop_words("dutch")) if language == "nl" else words)
 
 
 def stems(text: str, language: str) -> set[str]:
@@ -113,7 +113,7 @@ def stems(text: str, language: str) -> set[str]:
     return set(stem_words(words, language))
 
 
-_GENERIC_STEMS = {"en": set(stem_words(sorted(_GENERIC), "en")), "nl": set(stem_words(sorted(_GENERIC | _GENERIC_NL), "nl"))}
+_GENERIC_STEMS = {lang: set(stem_words(sorted(words), lang)) for lang, words in _GENERIC_BY_LANGUAGE.items()}
 
 
 def generic_stems(language: str) -> set[str]:
@@ -134,7 +134,7 @@ def found_in(term: Term, stems: set[str], glossary: list[tuple[set[str], set[str
         return True
     if any(term.stem in lay and (treaty & stems) for lay, treaty in glossary):
         return True
-    return compound_found(term.word, stems | guide_stems, language)
+    return compound_found(term.word, stems, language, guide_stems)
 
 
 def not_found_terms(question: str, language: str, cited: list[tuple[str, str | None, str]], guide: Guide) -> list[str]:

@@ -46,25 +46,30 @@ def lemma_stems(word: str, language: str) -> tuple[str, ...]:
     return (lemma,) if lemma != own else ()
 
 
-def _known(part: str, stems: set[str], language: str) -> bool:
-    """Whether one part of a compound, or its lemma, is among the stems."""
-    return bool(part) and (stem_words([part], language)[0] in stems or any(s in stems for s in lemma_stems(part, language)))
+def _known(part: str, found: tuple[set[str], ...], language: str) -> bool:
+    """Whether one part of a compound, or its lemma, is in one of the stem sets."""
+    if not part:
+        return False
+    return any(s in stems for s in (stem_words([part], language)[0], *lemma_stems(part, language)) for stems in found)
 
 
-def compound_found(word: str, stems: set[str], language: str) -> bool:
-    """Whether a compound's parts are all among the stems: each part of a hyphenated word, or both halves of some
-    split of a closed one (its first half with or without a linking sound); False outside `CLOSED_COMPOUNDS`."""
+def compound_found(word: str, stems: set[str], language: str, also: set[str] = frozenset()) -> bool:
+    """Whether a compound's parts are all among the stems (or ``also``, a second set, kept apart to spare a union):
+    each part of a hyphenated word, or both halves of some split of a closed one (its first half with or without a
+    linking sound); False outside `CLOSED_COMPOUNDS`."""
     if language not in CLOSED_COMPOUNDS:
         return False
+    found = (stems, also)
     low = word.lower()
     if "-" in low:
         parts = [p for p in low.split("-") if len(p) >= 2]
-        return len(parts) > 1 and all(_known(p, stems, language) or compound_found(p, stems, language) for p in parts)
+        return len(parts) > 1 and all(_known(p, found, language) or compound_found(p, stems, language, also)
+                                      for p in parts)
     for at in range(MIN_PART, len(low) - MIN_PART + 1):
         head, tail = low[:at], low[at:]
-        if not _known(tail, stems, language):
+        if not _known(tail, found, language):
             continue
         heads = [head] + [head[:-len(link)] for link in _LINKS if head.endswith(link) and len(head) - len(link) >= MIN_PART]
-        if any(_known(h, stems, language) for h in heads):
+        if any(_known(h, found, language) for h in heads):
             return True
     return False

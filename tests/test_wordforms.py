@@ -24,5 +24,6 @@ def test_a_dutch_compound_is_found_when_its_parts_are():
     assert compound_found("opsporingsbevoegdheden", text, "nl")  # with the linking "s"
     assert compound_found("Corruptie-aanval", text, "nl")  # hyphenated: every part
     assert not compound_found("sollicitatieonderzoek", text, "nl")  # one part missing
-    assert not compound_found("onderzoekaanvalx", text, "nl")  # halves shorter than MIN_PART never count
+    assert not compound_found("wetaanval", text | _stems("wet"), "nl")  # halves shorter than MIN_PART never count
+    assert compound_found("Corruptie-aanval", _stems("corruptie"), "nl", also=_stems("aanval"))  # parts from two sets
     assert not compound_found("corruptieonderzoek", text, "en")  # English writes compounds apart
