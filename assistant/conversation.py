@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .references import treaty_aliases
+from .references import alias_pattern, fold, treaty_aliases
 from .text import STOPWORDS, normalize
 
 # Words that open a question leaning on the previous one ("and what about …", "en wat als …").
@@ -42,9 +42,9 @@ class Turn:
 def _mentions(question: str) -> list[tuple[int, int, str]]:
     """(start, end, treaty id) of every treaty name in a question; where names overlap the one that
     starts first (then the longer) wins, so "UN convention on cybercrime" is the UN Convention."""
-    text = normalize(question).lower().replace("’", "'")
+    text = fold(normalize(question)).replace("’", "'")
     found = sorted(((m.start(), m.end(), tid) for alias, tid in treaty_aliases() if alias not in _TOO_GENERIC
-                    for m in re.finditer(rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])", text)),
+                    for m in re.finditer(alias_pattern(alias), text)),
                    key=lambda x: (x[0], -(x[1] - x[0])))
     kept: list[tuple[int, int, str]] = []
     for start, end, tid in found:

@@ -452,8 +452,7 @@ class Assistant:
         chosen, notices = self._treaties_for(question, treaties, previous if follow_up else None)
         self._require_language(language)  # the selected language must exist, whatever the question's
         asked_in = identify(question, fallback=language)
-        primary = chosen[0] if chosen else next((t for t in self.order if self.corpus.languages(t)), None)
-        searched = text_language(asked_in, language, self.corpus.languages(primary) if primary else [])
+        searched = text_language(asked_in, language, self._leading_languages(question, chosen))
         scope, scope_notices = self.scope(chosen, searched, chapter)
         said = language_notice(asked_in, scope.language, language)
         left_out = [self.catalog[t].short_title for t in (chosen or self.order)
@@ -476,6 +475,14 @@ class Assistant:
         lexical = shared_terms(query, asked_in.code, scope.language) if cross else None
         return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines,
                     definitions, asked, focus, asked_in, lexical)
+
+    def _leading_languages(self, question: str, chosen: list[str] | None) -> set[str]:
+        """Languages the texts to search may be in: those of every treaty the question names, else of the first
+        treaty chosen (or loaded). A question naming a treaty with a Dutch text and one without ("Does the Budapest
+        Convention stay in force between countries that also ratify this UN treaty?") keeps both, in English."""
+        named = [t for t in named_treaties(question) if self.corpus.languages(t)]
+        lead = named or (chosen or [t for t in self.order if self.corpus.languages(t)])[:1]
+        return set.intersection(*(set(self.corpus.languages(t)) for t in lead)) if lead else set()
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
         """Treaties to search, in priority order: those the question names first (then the rest of the

@@ -64,17 +64,34 @@ def to_roman(n: int) -> str:
 
 @lru_cache(maxsize=1)
 def treaty_aliases() -> list[tuple[str, str]]:
-    """(lower-case alias, treaty id), longest first so "UN Convention against Corruption" wins over "UN Convention"."""
+    """(lower-case alias, treaty id), longest first so "UN Convention against Corruption" wins over "UN Convention";
+    the catalog's names in other languages ("Verdrag van Boedapest", "联合国反腐败公约") are aliases too."""
     pairs = []
     for e in load_catalog():
-        for alias in (e.id, e.short_title, *e.aliases):
-            pairs.append((alias.lower(), e.id))
+        for alias in (e.id, e.short_title, *e.aliases, *(n for names in e.names.values() for n in names)):
+            pairs.append((fold(alias), e.id))
     return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def fold(text: str) -> str:
+    """Lower case with "ё" read as "е", as Russian is usually typed: the form aliases are matched in."""
+    return text.lower().replace("ё", "е")
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def alias_pattern(alias: str) -> str:
+    """Regex for an alias as a whole name ("the" allowed before it). Chinese and Japanese are written without
+    spaces, so a name in those scripts is matched wherever it stands."""
+    if _CJK.search(alias):
+        return re.escape(alias)
+    return rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])"
 
 
 def _take_treaty(s: str) -> tuple[str | None, str]:
     for alias, tid in treaty_aliases():
-        m = re.search(rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])", s)
+        m = re.search(alias_pattern(alias), fold(s))
         if m:
             rest = (s[:m.start()] + " " + s[m.end():]).strip()
             rest = re.sub(r"\s+(?:of|in|under|from|van)(?:\s+(?:the|het|dit))?\s*$", "", rest)
@@ -162,7 +179,9 @@ _KEYWORDS = ("article", "articles", "artikel", "chapter", "hoofdstuk", "preamble
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[str, ...]:
-    words = {w for alias, _ in treaty_aliases() for w in re.findall(r"[a-z]{4,}", alias)}
+    # English names only: Dutch ones ("naties") would "correct" English words ("nation") in a misspelt citation.
+    names = [a for e in load_catalog() for a in (e.id, e.short_title, *e.aliases)]
+    words = {w for alias in names for w in re.findall(r"[a-z]{4,}", alias.lower())}
     return tuple(sorted(words | set(_KEYWORDS) | set(_ORDINALS)))
 
 

@@ -112,12 +112,13 @@ def _answers(args) -> int:
     """The answer eval on each split (or the one asked for): a table, and answers.md/answers.json with --report."""
     from assistant.engine import Assistant
 
-    from .answers import evaluate_answers
+    from .answers import Asker, evaluate_answers
     from .report import write_answer_report
 
     try:
         qa = Assistant.open(args.corpus_dir, args.data_dir, progress=lambda msg, frac: _say(f"[{frac:4.0%}] {msg}"))
-        results = [evaluate_answers(qa, split) for split in ([args.split] if args.split else ["dev", "test"])]
+        ask = Asker(qa)  # shared: the sets without a split are asked once, not once per split
+        results = [evaluate_answers(qa, split, ask=ask) for split in ([args.split] if args.split else ["dev", "test"])]
     except (QuestionFileError, IndexProblem, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

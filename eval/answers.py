@@ -202,8 +202,9 @@ def follow_ups(rows: list[dict]) -> dict:
             "recall": round(tp / (tp + fn), 4) if tp + fn else None, "misses": misses}
 
 
-def evaluate_answers(qa: Assistant, split: str | None = None, folder: Path = ANSWERS_DIR) -> dict:
-    """Every answer metric on one split (or both)."""
+def evaluate_answers(qa: Assistant, split: str | None = None, folder: Path = ANSWERS_DIR, ask: Asker | None = None) -> dict:
+    """Every answer metric on one split (or both). Pass one ``ask`` to several calls so that questions without a
+    split (dutch.jsonl, negatives.jsonl) are asked once, not once per split."""
     quote_cases = load_cases("must-quote.jsonl", split, folder)
     silent = load_cases("not-addressed.jsonl", split, folder)
     outsiders = [q for q in load_questions(sorted(QUESTIONS_DIR.glob("outsiders-*.jsonl")), split) if q.gold]
@@ -214,7 +215,7 @@ def evaluate_answers(qa: Assistant, split: str | None = None, folder: Path = ANS
     # questions); dutch.jsonl, which has no split and chose nothing, shows how often they flag an answerable one.
     dutch = [(q.id, q.question, q.scope) for q in load_questions([QUESTIONS_DIR / "dutch.jsonl"]) if q.gold]
     pairs = [r for r in _rows("followups.jsonl", folder) if split is None or r["split"] == split]
-    ask = Asker(qa)
+    ask = ask or Asker(qa)
     return {
         "split": split or "all",
         "must_quote": must_quote(ask, quote_cases),

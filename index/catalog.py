@@ -37,6 +37,7 @@ class CatalogEntry:
     expected: Expected
     primary: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> what people call it in that language
     definitions_article: str | None = None  # the "Use of terms" / "Definitions" article
     parent: str | None = None  # the treaty a protocol means by "the Convention"
 
@@ -64,6 +65,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> list[CatalogEntry]:
             date=t["date"], format=t["format"], languages=tuple(t["languages"]), sources=dict(t["sources"]),
             sha256=dict(t.get("sha256", {})), official_urls=dict(t.get("official_urls", {})),
             expected=Expected(**t["expected"]), primary=bool(t.get("primary")), aliases=tuple(t.get("aliases", [])),
+            names={lang: tuple(v) for lang, v in t.get("names", {}).items()},
             definitions_article=t.get("definitions_article"), parent=t.get("parent"),
         )
         for t in data["treaties"]

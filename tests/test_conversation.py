@@ -16,6 +16,21 @@ UN, BUDAPEST, PROTOCOL, UNCAC = "un-cybercrime-2024", "coe-budapest-2001", "coe-
     ("Compare ETS 185 with the UN Convention on data preservation", [BUDAPEST, UN]),
     ("What protocol must the police follow when seizing a laptop?", []),  # an everyday word, not a treaty
     ("Can a country refuse to extradite its own nationals?", []),
+    # Names in other languages, from the catalog's "names" (questions written for this test):
+    ("Wat zegt het Verdrag van Boedapest over hacken?", [BUDAPEST]),
+    ("Regelt het corruptieverdrag ook lobbyen?", [UNCAC]),
+    ("Geldt het Boedapestverdrag nog naast dit VN-verdrag?", [BUDAPEST, UN]),
+    ("Wanneer komt er een aanvullend protocol?", []),  # "an additional protocol", not the Protocol's name
+    ("La Convention des Nations Unies contre la corruption protège-t-elle les lanceurs d'alerte ?", [UNCAC]),
+    ("¿Qué dice la Convención de las Naciones Unidas contra la Corrupción sobre el soborno?", [UNCAC]),
+    ("Was regelt die Budapester Konvention zur Beweissicherung?", [BUDAPEST]),
+    ("Что говорит Конвенция ООН против коррупции о взятках?", [UNCAC]),
+    ("Что говорит Конвенция Организации Объединённых Наций против коррупции о взятках?", [UNCAC]),  # ё as typed
+    ("《联合国反腐败公约》如何规定贿赂？", [UNCAC]),  # no spaces around a Chinese name
+    ("联合国打击网络犯罪公约和布达佩斯公约有什么区别？", [UN, BUDAPEST]),  # the longer name inside wins
+    ("ماذا تقول اتفاقية الأمم المتحدة لمكافحة الفساد عن الرشوة؟", [UNCAC]),
+    ("Что говорит Дополнительный протокол к Будапештской конвенции о расизме?", [PROTOCOL]),  # longer than Budapest's
+    ("《布达佩斯公约》附加议定书是否涵盖仇恨言论？", [PROTOCOL]),
 ])
 def test_named_treaties(question, expected):
     assert named_treaties(question) == expected

@@ -96,6 +96,26 @@ def test_dutch_question_searches_the_dutch_text_when_there_is_one(qa):
     assert un.scope.language == "en" and un.notices[0].startswith("Asked in Dutch; the searched text is English")
 
 
+def test_a_treaty_named_in_the_question_language_is_searched(qa):
+    """Names from the catalog's "names" (questions written for this test). The texts' language follows the treaties
+    the question names: Dutch when each has a Dutch text, else the selected one, so no named treaty is left out."""
+    budapest, uncac = "coe-budapest-2001", "un-corruption-2003"
+    named = qa.ask("Wat zegt het Verdrag van Boedapest over onrechtmatige toegang tot een computersysteem?", treaties=[UN])
+    assert (named.scope.treaties, named.scope.language) == ((budapest,), "nl")
+    assert named.citations[0].label == "Budapest Convention (NL), Art. 2"
+    assert "UN Convention against Cybercrime was not searched: no 'nl' text here (available: en)" in named.notices
+    both = qa.plan("Geldt het Boedapestverdrag nog tussen landen die ook dit VN-verdrag sluiten?", treaties=[UN])
+    assert (both.scope.treaties, both.scope.language) == ((budapest, UN), "en")
+    # Before the names, UNCAC named in Dutch was not recognised and this was answered from the UN Convention.
+    leave = qa.ask("Regelt het corruptieverdrag hoeveel ouderschapsverlof ambtenaren krijgen?", treaties=[UN])
+    assert (leave.scope.treaties, leave.scope.language) == ((uncac,), "nl")
+    assert leave.abstained or leave.not_addressed
+    french = qa.ask("La Convention des Nations Unies contre la corruption protège-t-elle les lanceurs d'alerte ?",
+                    treaties=[UN])
+    assert (french.scope.treaties, french.scope.language) == ((uncac, UN), "en") and not french.abstained
+    assert any(p.chunk.treaty == uncac for p in french.passages)
+
+
 def test_off_topic_questions_in_other_languages_abstain(qa):
     for question in ("Quelle est la meilleure recette de crêpes bretonnes ?", "明天北京的天气怎么样？",
                      "¿Quién ganó el Mundial de fútbol de 2010?"):
