@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .references import alias_pattern, fold, treaty_aliases
+from .references import fold, treaty_mentions
 from .text import STOPWORDS, normalize
 
 # Words that open a question leaning on the previous one ("and what about …", "en wat als …").
@@ -26,7 +27,7 @@ _BACK_REFERENCE = re.compile(r"\b(?:that|this|the\s+same|the\s+previous|the\s+ab
                              r"\b(?:dat|dit|hetzelfde)\s+(?:artikel|lid|bepaling)\b", re.I)
 MAX_FOLLOW_UP_WORDS = 14
 # Single everyday words among the catalog's aliases ("Protocol") would fire on ordinary questions.
-_TOO_GENERIC = {"protocol"}
+_TOO_GENERIC = frozenset({"protocol"})
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,11 @@ class Turn:
     language: str = "en"
 
 
-def _mentions(question: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=256)  # one question is read for names several times on its way through `ask`
+def _mentions(question: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, treaty id) of every treaty name in a question; where names overlap the one that
     starts first (then the longer) wins, so "UN convention on cybercrime" is the UN Convention."""
-    text = fold(normalize(question)).replace("’", "'")
-    found = sorted(((m.start(), m.end(), tid) for alias, tid in treaty_aliases() if alias not in _TOO_GENERIC
-                    for m in re.finditer(alias_pattern(alias), text)),
-                   key=lambda x: (x[0], -(x[1] - x[0])))
-    kept: list[tuple[int, int, str]] = []
-    for start, end, tid in found:
-        if not kept or start >= kept[-1][1]:
-            kept.append((start, end, tid))
-    return kept
+    return tuple(treaty_mentions(fold(normalize(question)).replace("’", "'"), _TOO_GENERIC))
 
 
 def named_treaties(question: str) -> list[str]:

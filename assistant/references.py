@@ -89,14 +89,37 @@ def alias_pattern(alias: str) -> str:
     return rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])"
 
 
+@lru_cache(maxsize=1)
+def _alias_ids() -> dict[str, str]:
+    return dict(treaty_aliases())
+
+
+@lru_cache(maxsize=4)
+def _names_regex(leave_out: frozenset[str]) -> re.Pattern:
+    # One alternation, longest alias first: at each position the regex takes the longest name that starts there,
+    # which is what a scan alias by alias would pick, at a fraction of the cost (about 150 names).
+    return re.compile("|".join(f"(?:{alias_pattern(a)})" for a, _ in treaty_aliases() if a not in leave_out))
+
+
+def treaty_mentions(text: str, leave_out: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """(start, end, treaty id) of each treaty name in a lower-cased, folded text, left to right and not
+    overlapping: where names overlap, the one that starts first, then the longer, wins."""
+    ids = _alias_ids()
+    found = []
+    for m in _names_regex(leave_out).finditer(text):
+        name = re.sub(r"^the\s+", "", m.group()) if m.group() not in ids else m.group()
+        found.append((m.start(), m.end(), ids[name]))
+    return found
+
+
 def _take_treaty(s: str) -> tuple[str | None, str]:
-    for alias, tid in treaty_aliases():
-        m = re.search(alias_pattern(alias), fold(s))
-        if m:
-            rest = (s[:m.start()] + " " + s[m.end():]).strip()
-            rest = re.sub(r"\s+(?:of|in|under|from|van)(?:\s+(?:the|het|dit))?\s*$", "", rest)
-            return tid, " ".join(rest.split())
-    return None, s
+    mentions = treaty_mentions(fold(s))
+    if not mentions:
+        return None, s
+    start, end, tid = max(mentions, key=lambda x: x[1] - x[0])  # the longest name, as in "Protocol article 6 of ETS 185"
+    rest = (s[:start] + " " + s[end:]).strip()
+    rest = re.sub(r"\s+(?:of|in|under|from|van)(?:\s+(?:the|het|dit))?\s*$", "", rest)
+    return tid, " ".join(rest.split())
 
 
 def _take_language(s: str) -> tuple[str | None, str]:
