@@ -476,18 +476,21 @@ class Assistant:
         return Plan(question, query, scope, notices, turn, self._as_citation(question, scope, chosen), defines,
                     definitions, asked, focus, asked_in, lexical)
 
+    def _named(self, question: str) -> list[str]:
+        """The loaded treaties a question names, in order of mention."""
+        return [t for t in named_treaties(question) if self.corpus.languages(t)]
+
     def _leading_languages(self, question: str, chosen: list[str] | None) -> set[str]:
         """Languages the texts to search may be in: those of every treaty the question names, else of the first
         treaty chosen (or loaded). A question naming a treaty with a Dutch text and one without ("Does the Budapest
         Convention stay in force between countries that also ratify this UN treaty?") keeps both, in English."""
-        named = [t for t in named_treaties(question) if self.corpus.languages(t)]
-        lead = named or (chosen or [t for t in self.order if self.corpus.languages(t)])[:1]
+        lead = self._named(question) or (chosen or [t for t in self.order if self.corpus.languages(t)])[:1]
         return set.intersection(*(set(self.corpus.languages(t)) for t in lead)) if lead else set()
 
     def _treaties_for(self, question: str, chosen: list[str] | None, previous: Turn | None) -> tuple[list[str] | None, list[str]]:
         """Treaties to search, in priority order: those the question names first (then the rest of the
         user's choice), else a follow-up's previous ones, else the user's choice."""
-        named = [t for t in named_treaties(question) if self.corpus.languages(t)]
+        named = self._named(question)
         if named:
             if not chosen:
                 return named, []

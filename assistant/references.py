@@ -81,7 +81,7 @@ def fold(text: str) -> str:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
-def alias_pattern(alias: str) -> str:
+def _alias_pattern(alias: str) -> str:
     """Regex for an alias as a whole name ("the" allowed before it). Chinese and Japanese are written without
     spaces, so a name in those scripts is matched wherever it stands."""
     if _CJK.search(alias):
@@ -98,7 +98,7 @@ def _alias_ids() -> dict[str, str]:
 def _names_regex(leave_out: frozenset[str]) -> re.Pattern:
     # One alternation, longest alias first: at each position the regex takes the longest name that starts there,
     # which is what a scan alias by alias would pick, at a fraction of the cost (about 150 names).
-    return re.compile("|".join(f"(?:{alias_pattern(a)})" for a, _ in treaty_aliases() if a not in leave_out))
+    return re.compile("|".join(f"(?:{_alias_pattern(a)})" for a, _ in treaty_aliases() if a not in leave_out))
 
 
 def treaty_mentions(text: str, leave_out: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:

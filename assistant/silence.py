@@ -93,8 +93,6 @@ def distinctive_terms(question: str, language: str = "en") -> list[Term]:
         low = word.lower()
         if len(low) < 2 or low in stop or stem in seen or stem in _GENERIC_STEMS.get(language, set()):
             continue
-        if language == "nl" and "verdrag" in low:  # a treaty's name: cybercrimeverdrag, VN-verdrag, corruptieverdrag
-            continue
         seen.add(stem)
         out.append(Term(word, stem, lemma_stems(word, language)))
     return out
