@@ -31,6 +31,15 @@ UN, BUDAPEST, PROTOCOL, UNCAC = "un-cybercrime-2024", "coe-budapest-2001", "coe-
     ("ماذا تقول اتفاقية الأمم المتحدة لمكافحة الفساد عن الرشوة؟", [UNCAC]),
     ("Что говорит Дополнительный протокол к Будапештской конвенции о расизме?", [PROTOCOL]),  # longer than Budapest's
     ("《布达佩斯公约》附加议定书是否涵盖仇恨言论？", [PROTOCOL]),
+    # The Council of Europe's own long titles, with words between "Convention" and "cybercrime", and the title of
+    # the Budapest Convention's Russian translation; the Protocol's long forms must not be read as Budapest:
+    ("Что говорит Конвенция Совета Европы о киберпреступности о незаконном доступе?", [BUDAPEST]),
+    ("Что говорит Конвенция о преступности в сфере компьютерной информации о незаконном доступе?", [BUDAPEST]),
+    ("La Convention du Conseil de l'Europe sur la cybercriminalité érige-t-elle l'accès illégal en infraction ?", [BUDAPEST]),
+    ("Was sagt das Übereinkommen des Europarats über Computerkriminalität zur Beweissicherung?", [BUDAPEST]),
+    ("¿Qué dice el Convenio del Consejo de Europa sobre la Ciberdelincuencia del acceso ilícito?", [BUDAPEST]),
+    ("Что запрещает Дополнительный протокол к Конвенции о киберпреступности?", [PROTOCOL]),
+    ("Wat verbiedt het Aanvullend Protocol bij het Verdrag inzake cybercriminaliteit?", [PROTOCOL]),
 ])
 def test_named_treaties(question, expected):
     assert named_treaties(question) == expected
