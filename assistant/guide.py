@@ -156,24 +156,25 @@ class GuideField:
             >>> max(scores, key=scores.get)
             ('un-cybercrime-2024', '37')
         """
-        found = self._lexicon(language)
+        found = self._lexicon(language, tuple(sorted(set(treaties))))
         if found is None:
             return {}
         scorer, keys, common = found
-        wanted = set(treaties)
-        return {key: s for key, s in zip(keys, scorer.scores(question, common)) if s > 0 and key[0] in wanted}
+        return {key: s for key, s in zip(keys, scorer.scores(question, common)) if s > 0}
 
-    def common_words(self, language: str) -> frozenset[str]:
-        """The words in more than a quarter of the guide's entries in ``language`` ("convention", "State"): they
-        name the treaty, not a subject."""
-        found = self._lexicon(language)
+    def common_words(self, language: str, treaties: tuple[str, ...]) -> frozenset[str]:
+        """The words in more than a quarter of the guide's entries for these treaties in ``language`` ("convention",
+        "State"): they name the treaty, not a subject."""
+        found = self._lexicon(language, tuple(sorted(set(treaties))))
         return found[2] if found is not None else frozenset()
 
-    @lru_cache(maxsize=16)
-    def _lexicon(self, language: str):
-        """A word scorer over one language's article and part entries (terms and summary), their keys, and the words
-        in more than a quarter of them (left out of questions: "convention", "State" say nothing about which article)."""
-        entries = [e for e in self.entries if e.language == language and e.paragraph is None]
+    @lru_cache(maxsize=64)
+    def _lexicon(self, language: str, treaties: tuple[str, ...]):
+        """A word scorer over the article and part entries (terms and summary) of these treaties in one language,
+        their keys, and the words in more than a quarter of them (left out of questions: "convention", "State" say
+        nothing about which article). Only the searched treaties' entries count, so a question about one treaty
+        scores the same whatever other treaties the guide covers in that language."""
+        entries = [e for e in self.entries if e.language == language and e.paragraph is None and e.treaty in treaties]
         if not entries:
             return None
         scorer = WordScorer([e.search_text() for e in entries], language)
@@ -181,13 +182,15 @@ class GuideField:
         common = frozenset(w for w, n in frequency.items() if n > len(scorer.docs) / 4)
         return scorer, [e.key for e in entries], common
 
-    def scores(self, query: np.ndarray, treaties, language: str = "en") -> dict[tuple[str, ...], float]:
+    def scores(self, query: np.ndarray, treaties, language: str = "en", translated: bool = True) -> dict[tuple[str, ...], float]:
         """(treaty, article) -> cosine of the question with that article's guide entry, for these treaties: the
-        better of the English entry and the entry in the question's ``language``, when there is one."""
+        better of the English entry and the entry in the question's ``language``, when there is one (``translated``
+        False: the English entry only)."""
         wanted = set(treaties)
+        languages = ("en", language) if translated else ("en",)
         # The paragraphs' own entries exist in English only: a question in another language is compared with the
         # entries it has in its own language too, the articles' and the parts'.
-        rows = [n for n, e in enumerate(self.entries) if e.treaty in wanted and e.language in ("en", language)
+        rows = [n for n, e in enumerate(self.entries) if e.treaty in wanted and e.language in languages
                 and (e.paragraph is None or language == "en")]
         if not rows:
             return {}

@@ -79,14 +79,18 @@ def fold(text: str) -> str:
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Arabic writes "and", "by", "to", "as" and "so" as one letter joined to the next word: "وفقاً لاتفاقية بودابست".
+_CLITICS = "(?:[وفبلك]{1,2}(?=ا))?"
 
 
 def _alias_pattern(alias: str) -> str:
-    """Regex for an alias as a whole name ("the" allowed before it). Chinese and Japanese are written without
-    spaces, so a name in those scripts is matched wherever it stands."""
+    """Regex for an alias as a whole name ("the" allowed before it; in Arabic, a joined particle). Chinese and
+    Japanese are written without spaces, so a name in those scripts is matched wherever it stands."""
     if _CJK.search(alias):
         return re.escape(alias)
-    return rf"(?<![\w/-])(?:the\s+)?{re.escape(alias)}(?![\w/-])"
+    before = _CLITICS if _ARABIC.match(alias) else r"(?:the\s+)?"
+    return rf"(?<![\w/-]){before}{re.escape(alias)}(?![\w/-])"
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +111,10 @@ def treaty_mentions(text: str, leave_out: frozenset[str] = frozenset()) -> list[
     ids = _alias_ids()
     found = []
     for m in _names_regex(leave_out).finditer(text):
-        name = re.sub(r"^the\s+", "", m.group()) if m.group() not in ids else m.group()
+        name = m.group()
+        if name not in ids:  # "the" or an Arabic particle before the name
+            name = re.sub(r"^the\s+", "", name)
+            name = name if name in ids else name[1:] if name[1:] in ids else name[2:]
         found.append((m.start(), m.end(), ids[name]))
     return found
 

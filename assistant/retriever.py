@@ -20,8 +20,9 @@ from .uncovered import UncoveredTopics
 
 MODES = ("hybrid", "dense", "bm25")
 # How the abstention signal is formed (part of the calibration cache's key: change it when the formula changes).
-SIGNAL = ("best cosine + coverage_weight * coverage; across languages, its mean with the best guide cosine, "
-          "plus guide_word_evidence * log(1 + best BM25 over the guide in the question's language), "
+SIGNAL = ("best cosine + coverage_weight * coverage; across languages, its mean with the best guide cosine (the first "
+          "treaty's entries in English and the question's language, the others' in English), "
+          "plus guide_word_evidence * log(1 + best BM25 over the first treaty's guide entries in the question's language), "
           "minus uncovered_words * max(0, log(1 + best BM25 over the uncovered topics) - log(1 + that guide BM25))")
 
 
@@ -190,18 +191,29 @@ class HybridRetriever:
         if cross and guide and dense:
             # Across languages a chunk's cosine says less (the texts' wording is not the question's), while
             # the guide has entries in the question's own language: the signal is the mean of the two best.
-            evidence = (evidence + max(guide.values())) / 2
+            evidence = (evidence + self._guide_evidence(scope, query, asked)) / 2
             evidence += self._word_evidence(question, scope, asked)
         return ranked[:k], evidence
 
+    def _guide_evidence(self, scope: Scope, query: np.ndarray, asked: str) -> float:
+        """The signal's guide cosine: the best over the first treaty's entries in English and the question's
+        language, and the other treaties' English entries. The floors are calibrated with the first treaty's guide
+        alone in the question's language; the other treaties' entries in it lift their articles in the ranking
+        (a question naming UNCAC in French finds UNCAC's articles), but counting them here would raise every
+        signal over several treaties above what the floors were calibrated on."""
+        first = self.guide.scores(query, scope.treaties[:1], asked)
+        others = self.guide.scores(query, scope.treaties[1:], asked, translated=False) if len(scope.treaties) > 1 else {}
+        return max([*first.values(), *others.values()], default=0.0)
+
     def _word_evidence(self, question: str, scope: Scope, asked: str) -> float:
-        """For a question in another language than the texts: the guide's words in its language raise the
-        signal, and an uncovered topic's words, where they outweigh the guide's, lower it."""
+        """For a question in another language than the texts: the guide's words in its language for the first
+        treaty in scope raise the signal, and an uncovered topic's words, where they outweigh the guide's, lower it."""
         s = self.settings
-        guide = float(np.log1p(max(self.guide.word_scores(question, scope.treaties, asked).values(), default=0.0)))
+        first = scope.treaties[:1]
+        guide = float(np.log1p(max(self.guide.word_scores(question, first, asked).values(), default=0.0)))
         out = s.guide_word_evidence * guide
         if s.uncovered_words and self.uncovered is not None:
-            topic = float(np.log1p(self.uncovered.best(question, scope.treaties, asked, self.guide.common_words(asked))))
+            topic = float(np.log1p(self.uncovered.best(question, scope.treaties, asked, self.guide.common_words(asked, first))))
             out -= s.uncovered_words * max(0.0, topic - guide)
         return out
 

@@ -15,6 +15,7 @@ from . import metrics as m
 from .questions import Question
 from .systems import System
 
+COMPANIONS = "multilingual-companions.jsonl"  # questions in other languages naming the Budapest Convention, its Protocol or UNCAC
 ChapterOf = Callable[[str, str, str], str | None]  # (treaty, language, article) -> chapter number
 SUMMARY_KEYS = ("hit@1", "hit@3", "hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 
@@ -127,5 +128,12 @@ def evaluate(system: System, questions: list[Question], chapter_of: ChapterOf, k
         result["slices"][f"lang/{lang}"] = summarize(rs)
         for split in ("dev", "test"):
             result["slices"][f"lang/{lang}/{split}"] = summarize([r for r in rs if r["split"] == split])
+    # Questions in other languages that name a companion treaty (multilingual-companions.jsonl): one slice per language.
+    named = defaultdict(list)
+    for r in records:
+        if r["set"] == COMPANIONS:
+            named[r["language"]].append(r)
+    for lang, rs in sorted(named.items()):
+        result["slices"][f"named/{lang}"] = summarize(rs)
     result["per_question"] = records
     return result

@@ -40,6 +40,14 @@ UN, BUDAPEST, PROTOCOL, UNCAC = "un-cybercrime-2024", "coe-budapest-2001", "coe-
     ("¿Qué dice el Convenio del Consejo de Europa sobre la Ciberdelincuencia del acceso ilícito?", [BUDAPEST]),
     ("Что запрещает Дополнительный протокол к Конвенции о киберпреступности?", [PROTOCOL]),
     ("Wat verbiedt het Aanvullend Protocol bij het Verdrag inzake cybercriminaliteit?", [PROTOCOL]),
+    # Short forms a blind set of questions in these languages used (multilingual-companions.jsonl):
+    ("Que prévoit la CNUCC pour les lanceurs d'alerte ?", [UNCAC]),
+    ("La Convention STE n° 185 protège-t-elle les droits de l'homme ?", [BUDAPEST]),
+    ("Wann ist die Cybercrime-Konvention des Europarats in Kraft getreten?", [BUDAPEST]),
+    ("Допускает ли антикоррупционная конвенция ООН конфискацию без приговора?", [UNCAC]),
+    ("هل يجوز إرسال الطلبات بالبريد الإلكتروني وفقاً لاتفاقية بودابست؟", [BUDAPEST]),  # "to" joined to the name
+    ("ماذا يجرّم البروتوكول الإضافي لاتفاقية بودابست؟", [PROTOCOL]),
+    ("هل تنص الاتفاقية على حماية المبلغين؟", []),  # "the convention", a particle on no name
 ])
 def test_named_treaties(question, expected):
     assert named_treaties(question) == expected

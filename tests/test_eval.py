@@ -93,6 +93,9 @@ def test_question_sets_are_complete_and_valid(corpus):
     asked = Counter((q.language, bool(q.gold)) for q in questions if q.split is not None and q.language != "en")
     assert all(asked[(lang, True)] >= 40 for lang in ("ar", "zh", "fr", "ru", "es")), asked
     assert all(asked[(lang, True)] >= 20 for lang in ("de", "nl")) and all(asked[(lang, False)] >= 15 for lang, _ in asked)
+    # Questions in other languages naming a companion treaty: 9 per language, 3 on each of the three.
+    named = Counter((q.language, q.gold[0].treaty) for q in questions if q.source == "multilingual-companions.jsonl")
+    assert set(named.values()) == {3} and {lang for lang, _ in named} == {"ar", "zh", "fr", "ru", "es", "de"}
     held_out = set(calibration_questions("on_topic.jsonl")) | set(calibration_questions("off_topic.jsonl"))
     assert not held_out & {q.question for q in questions}  # the abstention floor is not fitted on eval questions
 

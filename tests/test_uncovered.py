@@ -60,7 +60,7 @@ def test_uncovered_topic_words_lower_the_signal_only_where_they_outweigh_the_gui
 
     def gap(question: str, language: str) -> float:
         guide = math.log1p(max(field.word_scores(question, treaties, language).values(), default=0.0))
-        topic = math.log1p(topics.best(question, treaties, language, field.common_words(language)))
+        topic = math.log1p(topics.best(question, treaties, language, field.common_words(language, treaties)))
         return topic - guide
 
     returns = "Mag ik een online bestelling terugsturen en mijn geld terugkrijgen?"
