@@ -156,7 +156,7 @@ class GuideField:
             >>> max(scores, key=scores.get)
             ('un-cybercrime-2024', '37')
         """
-        found = self._lexicon(language, tuple(sorted(set(treaties))))
+        found = self._lexicon(language, frozenset(treaties))
         if found is None:
             return {}
         scorer, keys, common = found
@@ -165,11 +165,11 @@ class GuideField:
     def common_words(self, language: str, treaties: tuple[str, ...]) -> frozenset[str]:
         """The words in more than a quarter of the guide's entries for these treaties in ``language`` ("convention",
         "State"): they name the treaty, not a subject."""
-        found = self._lexicon(language, tuple(sorted(set(treaties))))
+        found = self._lexicon(language, frozenset(treaties))
         return found[2] if found is not None else frozenset()
 
     @lru_cache(maxsize=64)
-    def _lexicon(self, language: str, treaties: tuple[str, ...]):
+    def _lexicon(self, language: str, treaties: frozenset[str]):
         """A word scorer over the article and part entries (terms and summary) of these treaties in one language,
         their keys, and the words in more than a quarter of them (left out of questions: "convention", "State" say
         nothing about which article). Only the searched treaties' entries count, so a question about one treaty

@@ -113,8 +113,7 @@ def treaty_mentions(text: str, leave_out: frozenset[str] = frozenset()) -> list[
     for m in _names_regex(leave_out).finditer(text):
         name = m.group()
         if name not in ids:  # "the" or an Arabic particle before the name
-            name = re.sub(r"^the\s+", "", name)
-            name = name if name in ids else name[1:] if name[1:] in ids else name[2:]
+            name = re.sub(rf"^(?:the\s+|{_CLITICS})", "", name)
         found.append((m.start(), m.end(), ids[name]))
     return found
 
